@@ -1,0 +1,44 @@
+"""Scrapy item pipeline that hands extracted articles to the backend (dedupe + store)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from crawlers.backend import ArticleItem, CrawlBackend
+
+log = logging.getLogger(__name__)
+
+
+class BackendPipeline:
+    def __init__(self, backend: CrawlBackend) -> None:
+        self.backend = backend
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackendPipeline:
+        return cls(crawler.settings.get("WIREWATCH_BACKEND"))
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        run = item.run
+        try:
+            result = self.backend.ingest(item)
+            if result.status == "created":
+                run.new += 1
+            elif result.status == "joined":
+                run.new += 1
+                run.joined += 1
+            elif result.status == "filtered":
+                run.filtered += 1
+            else:
+                run.duplicates += 1
+        except Exception as exc:
+            run.errors += 1
+            log.error("source=%s url=%s not stored: %s", run.source.name, item.url, exc)
+        finally:
+            run.end()
+        return item

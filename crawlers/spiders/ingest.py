@@ -1,0 +1,200 @@
+"""The long-lived spider: the scheduler submits source runs; it fetches listings (feeds,
+sitemaps, section pages), then the new articles they link to, and yields ``ArticleItem``s.
+
+It never closes by itself (the Twisted reactor cannot be restarted in one process): on idle it
+raises ``DontCloseSpider`` until the daemon stops the crawler.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawlers.backend import ArticleItem, CrawlBackend
+from crawlers.extract import ExtractOverrides, extract_article
+from crawlers.feeds import parse_feed
+from crawlers.runs import SourceRun
+from crawlers.sitemaps import parse_sitemap
+from crawlers.sources import Source
+from crawlers.urls import canonicalize, is_http_url
+from wirewatch.errors import InputError
+from wirewatch.models import FeedEntry
+
+log = logging.getLogger(__name__)
+
+LISTING_STATUSES = [304]
+
+
+def _short(failure: Failure) -> str:
+    value = failure.value
+    text = str(value).strip() or type(value).__name__
+    response = getattr(value, "response", None)
+    if response is not None:
+        text = f"HTTP {response.status}"
+    return f"{type(value).__name__}: {text}" if response is None else text
+
+
+class IngestSpider(Spider):
+    name = "wirewatch"
+
+    def __init__(self, backend: CrawlBackend, max_articles: int = 200, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.backend = backend
+        self.max_articles = max_articles
+        self.stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> IngestSpider:
+        kwargs.setdefault("backend", crawler.settings.get("WIREWATCH_BACKEND"))
+        kwargs.setdefault("max_articles", crawler.settings.getint("WIREWATCH_MAX_ARTICLES_PER_RUN", 200))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider  # type: ignore[no-any-return]
+
+    async def start(self) -> Any:
+        # No start requests: work arrives through submit().
+        return
+        yield  # pragma: no cover
+
+    def _on_idle(self) -> None:
+        if not self.stopping:
+            raise DontCloseSpider
+
+    # -- work in
+    def submit(self, run: SourceRun) -> None:
+        """Start one run of ``run.source``; ``run.on_done`` fires when all its work has landed."""
+        source = run.source
+        v = self.backend.validators(source)
+        headers = dict(source.headers)
+        if v.etag:
+            headers["If-None-Match"] = v.etag
+        if v.last_modified:
+            headers["If-Modified-Since"] = v.last_modified
+        run.begin()
+        request = Request(
+            source.url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            headers=headers,
+            dont_filter=True,
+            priority=10,
+            meta={"run": run, "listing": True, "handle_httpstatus_list": LISTING_STATUSES,
+                  "previous_hash": v.body_hash},
+        )
+        assert self.crawler.engine is not None
+        self.crawler.engine.crawl(request)
+
+    # -- listings
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        run: SourceRun = response.meta["run"]
+        try:
+            run.fetched += 1
+            yield from self._listing(response, run)
+        except InputError as exc:
+            run.error = f"{response.url}: {exc}"
+        except Exception as exc:  # a bug must not kill the daemon: log it with its traceback
+            log.exception("source=%s url=%s unexpected error parsing listing", run.source.name, response.url)
+            run.error = f"{response.url}: internal error {type(exc).__name__}"
+        finally:
+            run.end()
+
+    def _listing(self, response: Response, run: SourceRun) -> Iterator[Any]:
+        source = run.source
+        log.debug("source=%s url=%s status=%s fetched listing", source.name, response.url, response.status)
+        if response.status == 304:
+            run.not_modified = True
+            return
+        body = response.body
+        digest = hashlib.sha1(body).hexdigest()
+        if response.meta.get("listing"):
+            run.etag = response.headers.get("ETag", b"").decode("latin-1") or ""
+            run.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or ""
+            run.body_hash = digest
+            if digest == response.meta.get("previous_hash"):
+                run.not_modified = True
+                return
+        entries: list[FeedEntry]
+        if source.kind == "feed":
+            entries = list(parse_feed(body, response.url).entries)
+        elif source.kind == "sitemap":
+            sitemap = parse_sitemap(body, response.url)
+            for child in sitemap.sitemaps[:50]:
+                if is_http_url(child):
+                    run.begin()
+                    yield Request(child, callback=self.parse_listing, errback=self.listing_failed,
+                                  dont_filter=True, meta={"run": run})
+            entries = list(sitemap.entries)
+        else:
+            entries = self._site_links(response, source)
+        entries = [e for e in entries if e.url and is_http_url(e.url) and source.url_allowed(e.url)]
+        fresh = self.backend.unseen(source, entries)
+        run.duplicates += len(entries) - len(fresh)
+        for entry in fresh[: self.max_articles]:
+            assert entry.url is not None
+            run.begin()
+            yield Request(
+                entry.url, callback=self.parse_article, errback=self.article_failed,
+                meta={"run": run, "entry": entry},
+            )
+
+    def _site_links(self, response: Response, source: Source) -> list[FeedEntry]:
+        if not isinstance(response, TextResponse):
+            return []
+        selector = source.follow or "a[href]"
+        hrefs = response.css(f"{selector}::attr(href)").getall() if source.follow else response.css(
+            "a::attr(href)"
+        ).getall()
+        base_host = urlsplit(response.url).hostname
+        seen: set[str] = set()
+        out = []
+        for href in hrefs:
+            url = canonicalize(href, response.url)
+            if url in seen or not is_http_url(url) or urlsplit(url).hostname != base_host:
+                continue
+            if not source.include and url.rstrip("/") == canonicalize(source.url).rstrip("/"):
+                continue
+            seen.add(url)
+            out.append(FeedEntry(guid=url, url=url))
+        return out
+
+    def listing_failed(self, failure: Failure) -> None:
+        run: SourceRun = failure.request.meta["run"]  # type: ignore[attr-defined]
+        run.error = f"{failure.request.url}: {_short(failure)}"  # type: ignore[attr-defined]
+        run.end()
+
+    # -- articles
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        run: SourceRun = response.meta["run"]
+        entry: FeedEntry | None = response.meta.get("entry")
+        try:
+            run.fetched += 1
+            overrides = ExtractOverrides(**run.source.selectors) if run.source.selectors else None
+            try:
+                extracted = extract_article(response.body, response.url, overrides=overrides)
+            except InputError as exc:
+                run.errors += 1
+                log.warning("source=%s url=%s extraction failed: %s", run.source.name, response.url, exc)
+                return
+            run.begin()
+            yield ArticleItem(source=run.source, url=response.url, extracted=extracted, entry=entry, run=run)
+        except Exception:
+            run.errors += 1
+            log.exception("source=%s url=%s unexpected error on article", run.source.name, response.url)
+        finally:
+            run.end()
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        run: SourceRun = request.meta["run"]
+        run.errors += 1
+        log.warning("source=%s url=%s fetch failed: %s", run.source.name, request.url, _short(failure))
+        run.end()

@@ -1,0 +1,121 @@
+"""The daemon's crawl backend: seen-checks and validators from Redis, and ingestion of extracted
+articles (canonical id, topics, fingerprint, story assignment) into the store."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from crawlers.backend import ArticleItem, IngestResult, Validators
+from crawlers.runs import SourceRun
+from crawlers.sources import Source
+from crawlers.topics import TopicRule, match_topics
+from crawlers.urls import canonicalize, is_http_url, url_id
+from dedupe import DedupeConfig, fingerprint
+from storage.connection import Store
+from storage.source_state import load_states, record_run, set_next_run
+from storage.story_index import ArticleRecord, StoryIndex
+from wirewatch.models import FeedEntry
+
+log = logging.getLogger(__name__)
+
+
+def _h(value: str) -> str:
+    return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
+
+
+class StoreBackend:
+    def __init__(
+        self,
+        store: Store,
+        dedupe: DedupeConfig,
+        topics: Mapping[str, TopicRule],
+        *,
+        event_maxlen: int = 100_000,
+        on_run: Callable[[SourceRun], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.dedupe = dedupe
+        self.topics = dict(topics)
+        self.index = StoryIndex(store, dedupe, event_maxlen=event_maxlen)
+        self.on_run = on_run
+        self.clock = clock
+
+    def validators(self, source: Source) -> Validators:
+        state = load_states(self.store, [source.name])[source.name]
+        return Validators(state.etag, state.last_modified, state.body_hash)
+
+    def unseen(self, source: Source, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+        if not entries:
+            return []
+        k = self.store.keys
+        pipe = self.store.text.pipeline(transaction=False)
+        keyed = []
+        batch: set[str] = set()
+        for e in entries:
+            assert e.url is not None
+            canon = canonicalize(e.url)
+            if canon in batch:
+                continue
+            batch.add(canon)
+            keyed.append(e)
+            pipe.hget(k.seen_source(source.name), _h(e.guid or canon))
+            pipe.hget(k.seen_url, _h(canon))
+        replies = pipe.execute()
+        return [e for i, e in enumerate(keyed) if replies[2 * i] is None and replies[2 * i + 1] is None]
+
+    def ingest(self, item: ArticleItem) -> IngestResult:
+        ex = item.extracted
+        source = item.source
+        entry = item.entry
+        request_canon = canonicalize(item.url)
+        canon = request_canon
+        if ex.canonical_url and is_http_url(canonicalize(ex.canonical_url, item.url)):
+            canon = canonicalize(ex.canonical_url, item.url)
+        aid = url_id(canon)
+        k = self.store.keys
+        seen = [(k.seen_url, _h(canon)), (k.seen_url, _h(request_canon))]
+        if entry is not None:
+            seen.append((k.seen_source(source.name), _h(entry.guid or canonicalize(entry.url or item.url))))
+            if entry.url:
+                seen.append((k.seen_url, _h(canonicalize(entry.url))))
+        title = (ex.title or (entry.title if entry else None) or "").strip()
+        text = ex.text
+        topics = match_topics(self.topics, title, text)
+        if source.topics and source.keep == "matching" and not set(topics) & set(source.topics):
+            # remember it so the next run does not fetch it again
+            pipe = self.store.text.pipeline(transaction=False)
+            for key, field in seen:
+                pipe.hset(key, field, "-")
+            pipe.execute()
+            return IngestResult("filtered", aid)
+        published = ex.published or (entry.published if entry else None)
+        record = ArticleRecord(
+            id=aid, url=item.url, canonical_url=canon, source=source.name, title=title, text=text,
+            authors=ex.authors or (entry.authors if entry else ()),
+            published=published.timestamp() if published else None,
+            language=ex.language, site_name=ex.site_name, topics=topics,
+            guid=entry.guid if entry else None,
+        )
+        fp = fingerprint(text, title, self.dedupe)
+        result = self.index.add(record, fp, seen=tuple(seen), now=self.clock())
+        status = {"created": "created", "joined": "joined"}.get(result.status, "duplicate")
+        log.debug("source=%s url=%s story=%s status=%s", source.name, item.url, result.story_id, status)
+        return IngestResult(status, result.article_id, result.story_id)
+
+    def run_finished(self, run: SourceRun) -> None:
+        now = self.clock()
+        try:
+            record_run(
+                self.store, run.source.name, now=now, ok=run.ok, error=run.error or "",
+                fetched=run.fetched, new=run.new, duplicates=run.duplicates, errors=run.errors,
+                etag=run.etag, last_modified=run.last_modified, body_hash=run.body_hash,
+            )
+            set_next_run(self.store, run.source.name, now + run.source.every)
+        except Exception as exc:
+            log.error("source=%s could not record run state: %s", run.source.name, exc)
+        if self.on_run is not None:
+            self.on_run(run)

@@ -1,0 +1,137 @@
+"""Every Redis key wirewatch reads or writes, in one place, with its lifetime beside it.
+
+No other module writes a key literal: they call these methods. The prefix (``WIREWATCH_KEY_PREFIX``,
+default ``ww``) lets several deployments share one Redis server.
+
+Layout (``p`` is the prefix):
+
+=====================================  ======  ==================================================
+key                                    type    holds
+=====================================  ======  ==================================================
+p:schema                               string  schema version of this layout
+p:article:<id>                         hash    one stored article (fields: see storage.articles)
+p:articles:by_time                     zset    article id -> fetched_at (retention, export)
+p:seen:<source>                        hash    sha1(guid or canonical url)[:16] -> article id
+p:seen:url                             hash    sha1(canonical url)[:16] -> article id (all sources)
+p:story:<id>                           hash    story record (title, size, first_seen, ...; parent
+                                               when merged into another story)
+p:story:<id>:members                   zset    article id -> published-or-fetched timestamp
+p:stories:updated                      zset    root story id -> updated timestamp (newest first)
+p:topic:<topic>:stories                zset    story id -> updated timestamp
+p:lsh:<band>                           hash    bucket hash -> space separated article ids; the
+                                               dedupe window bounds it (see storage.story_index)
+p:lsh:times                            zset    article id -> indexed at (expiry of index entries)
+p:sig:<id>                             string  packed MinHash signature + shingle count (expires
+                                               with the dedupe window)
+p:hash:content                         hash    content hash -> article id (exact duplicates)
+p:split:<article id>                   set     story ids the article must not join again
+p:events                               stream  story.created / story.updated / article.added
+p:source:<name>                        hash    per-source state (validators, errors, last run)
+p:sources:due                          zset    source name -> next run timestamp
+p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
+p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
+=====================================  ======  ==================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+# Lifetimes (seconds). Index entries live as long as the dedupe window; see settings.
+HEARTBEAT_TTL = 30
+LEADER_TTL = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str = "ww"
+
+    # -- bookkeeping
+    @property
+    def schema(self) -> str:
+        return f"{self.prefix}:schema"
+
+    # -- articles
+    def article(self, article_id: str) -> str:
+        return f"{self.prefix}:article:{article_id}"
+
+    @property
+    def article_prefix(self) -> str:
+        return f"{self.prefix}:article:"
+
+    @property
+    def articles_by_time(self) -> str:
+        return f"{self.prefix}:articles:by_time"
+
+    def seen_source(self, source: str) -> str:
+        return f"{self.prefix}:seen:{source}"
+
+    @property
+    def seen_url(self) -> str:
+        return f"{self.prefix}:seen:url"
+
+    # -- stories
+    def story(self, story_id: str) -> str:
+        return f"{self.prefix}:story:{story_id}"
+
+    @property
+    def story_prefix(self) -> str:
+        return f"{self.prefix}:story:"
+
+    def story_members(self, story_id: str) -> str:
+        return f"{self.prefix}:story:{story_id}:members"
+
+    @property
+    def stories_updated(self) -> str:
+        return f"{self.prefix}:stories:updated"
+
+    def topic_stories(self, topic: str) -> str:
+        return f"{self.prefix}:topic:{topic}:stories"
+
+    # -- dedupe index
+    def lsh_band(self, band: int) -> str:
+        return f"{self.prefix}:lsh:{band}"
+
+    @property
+    def lsh_times(self) -> str:
+        return f"{self.prefix}:lsh:times"
+
+    def signature(self, article_id: str) -> str:
+        return f"{self.prefix}:sig:{article_id}"
+
+    @property
+    def sig_prefix(self) -> str:
+        return f"{self.prefix}:sig:"
+
+    @property
+    def content_hashes(self) -> str:
+        return f"{self.prefix}:hash:content"
+
+    def split(self, article_id: str) -> str:
+        return f"{self.prefix}:split:{article_id}"
+
+    # -- events
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}:events"
+
+    # -- sources and the daemon
+    def source(self, name: str) -> str:
+        return f"{self.prefix}:source:{name}"
+
+    @property
+    def sources_due(self) -> str:
+        return f"{self.prefix}:sources:due"
+
+    def heartbeat(self, instance: str) -> str:
+        return f"{self.prefix}:daemon:heartbeat:{instance}"
+
+    @property
+    def heartbeat_pattern(self) -> str:
+        return f"{self.prefix}:daemon:heartbeat:*"
+
+    @property
+    def leader(self) -> str:
+        return f"{self.prefix}:daemon:leader"

@@ -1,0 +1,354 @@
+"""The command line, the front door. Every command exits 0 on success; on unusable input or
+config, exit 2 with one line on stderr saying what is wrong and where; never a traceback for bad
+input (an unexpected bug still prints one line, plus the traceback with ``--debug``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from wirewatch.errors import ConfigError, InputError, WirewatchError
+from wirewatch.settings import SETTINGS_DOC, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("wirewatch")
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"wirewatch: error: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """Turn our exceptions into one line on stderr and an exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WirewatchError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except Exception as exc:
+            if "--debug" in sys.argv:
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Ctx:
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+        self._settings: Settings | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(**overrides)
+        return self._settings
+
+
+def dedupe_config(settings: Settings) -> Any:
+    from dedupe import DedupeConfig
+
+    overrides = {
+        "threshold": settings.dedupe_threshold,
+        "containment": settings.dedupe_containment,
+        "shingle_size": settings.dedupe_shingle_size,
+        "num_perm": settings.dedupe_num_perm,
+        "bands": settings.dedupe_bands,
+        "window_seconds": settings.dedupe_window,
+    }
+    try:
+        return DedupeConfig(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:
+        raise ConfigError(f"dedupe settings: {exc}") from None
+
+
+def open_store(settings: Settings) -> Any:
+    from storage.connection import connect
+
+    return connect(settings)
+
+
+def _read_input(path: str | None) -> bytes:
+    if path in (None, "-"):
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()  # type: ignore[arg-type]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _lines(path: str | None) -> Iterator[str]:
+    stream: IO[str]
+    if path in (None, "-"):
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with stream:
+        yield from stream
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """wirewatch: collect conflict coverage from many outlets and cluster it into stories."""
+    ctx.obj = Ctx(debug)
+
+
+def _setup(ctx: click.Context, **overrides: Any) -> Settings:
+    from wirewatch.logs import configure_logging
+
+    settings: Settings = ctx.obj.settings(**overrides)
+    configure_logging("DEBUG" if ctx.obj.debug else settings.log_level, settings.log_format)
+    return settings
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="One pass over every source, wait for the work to land, exit.")
+@click.option(
+    "--sources", "sources_path", type=str, default=None,
+    help="Sources YAML (default: WIREWATCH_SOURCES or sources.yaml).",
+)
+@click.pass_context
+@guarded
+def run(ctx: click.Context, once: bool, sources_path: str | None) -> None:
+    """Run the daemon: the scheduler plus crawls, until SIGTERM/SIGINT."""
+    from crawlers.sources import load_sources
+    from scheduler.runner import run_daemon
+
+    settings = _setup(ctx)
+    sources = load_sources(sources_path or settings.sources)
+    dedupe = dedupe_config(settings)
+    store = open_store(settings)
+    log.info("store: %s; sources: %s (%d)", store.description, sources.path, len(sources.sources))
+    started = time.time()
+    try:
+        summary = run_daemon(settings, sources, store, dedupe, once=once)
+    finally:
+        store.close()
+    if once:
+        click.echo(
+            f"done: {len(summary.runs)} source run(s), {summary.new} new article(s), "
+            f"{summary.failed} failed source(s), {time.time() - started:.1f}s",
+            err=True,
+        )
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--topic", type=str, default=None)
+@click.option("--json", "as_json", is_flag=True, help="One story per line (DESIGN.md's Story JSON).")
+@click.pass_context
+@guarded
+def stories(ctx: click.Context, limit: int, topic: str | None, as_json: bool) -> None:
+    """Latest stories from the store."""
+    from storage.stories import latest_stories
+
+    settings = _setup(ctx)
+    store = open_store(settings)
+    try:
+        found = latest_stories(store, limit=limit, topic=topic)
+    finally:
+        store.close()
+    for story in found:
+        if as_json:
+            click.echo(json.dumps(story.to_json(), ensure_ascii=False))
+        else:
+            outlets = sorted({a.source for a in story.articles})
+            origin = f" [{story.origin}]" if story.origin else ""
+            click.echo(f"{story.updated:%Y-%m-%d %H:%M}  {story.size:>3} article(s){origin}  {story.title}")
+            click.echo(f"    {story.id}  outlets: {', '.join(outlets)}")
+
+
+@main.command()
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@guarded
+def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
+    """Per-source health and the daemon's state."""
+    from crawlers.sources import load_sources
+    from storage.source_state import load_states
+    from storage.stories import count_articles, count_stories
+
+    settings = _setup(ctx)
+    sources = load_sources(sources_path or settings.sources)
+    store = open_store(settings)
+    try:
+        states = load_states(store, [s.name for s in sources.sources])
+        beats = sorted(store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100))
+        n_articles, n_stories = count_articles(store), count_stories(store)
+    finally:
+        store.close()
+    prefix_len = len(store.keys.heartbeat(""))
+    daemons = [b[prefix_len:] for b in beats]
+    if as_json:
+        click.echo(json.dumps({
+            "daemons": daemons, "articles": n_articles, "stories": n_stories,
+            "sources": [{**{k: getattr(st, k) for k in st.__dataclass_fields__ if k not in (
+                "etag", "last_modified", "body_hash")}, "enabled": s.enabled}
+                for s in sources.sources for st in [states[s.name]]],
+        }))
+        return
+
+    def ago(ts: float | None) -> str:
+        if not ts:
+            return "never"
+        delta = time.time() - ts
+        return f"in {-delta:.0f}s" if delta < 0 else f"{delta:.0f}s ago"
+
+    click.echo(f"daemons: {', '.join(daemons) or 'none running'}; {n_articles} articles, "
+               f"{n_stories} stories; store {store.description}")
+    click.echo(f"{'source':<28} {'state':<8} {'last success':>13} {'fails':>5} {'new':>4} {'dup':>4} "
+               f"{'next run':>10}  last error")
+    for s in sources.sources:
+        st = states[s.name]
+        if not s.enabled:
+            state = "disabled"
+        elif st.consecutive_failures:
+            state = "failing"
+        else:
+            state = "ok" if st.last_success else "new"
+        click.echo(
+            f"{s.name:<28} {state:<8} {ago(st.last_success):>13} {st.consecutive_failures:>5} "
+            f"{st.last_new:>4} {st.last_duplicates:>4} {ago(st.next_run):>10}  {st.last_error[:60]}"
+        )
+
+
+@main.command()
+@click.option("--url", type=str, default=None, help="The page's URL (resolves relative links).")
+@click.option("--jsonl", is_flag=True, help='Batch: lines {"url": ..., "html": ...} -> one article line each.')
+@click.argument("file", required=False)
+@click.pass_context
+@guarded
+def extract(ctx: click.Context, url: str | None, jsonl: bool, file: str | None) -> None:
+    """One HTML page -> one Article JSON object (or a JSONL batch)."""
+    from crawlers.extract import extract_article
+
+    if not jsonl:
+        article = extract_article(_read_input(file), url)
+        click.echo(json.dumps(article.to_json(), ensure_ascii=False))
+        return
+    for n, line in enumerate(_lines(file), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict) or not isinstance(obj.get("html"), str):
+                raise InputError(f'line {n}: expected {{"url": ..., "html": ...}}')
+            out = extract_article(obj["html"], obj.get("url")).to_json()
+        except (ValueError, InputError) as exc:
+            out = {"url": obj.get("url") if isinstance(locals().get("obj"), dict) else None,
+                   "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+        click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@main.command("parse-feed")
+@click.option("--url", type=str, default=None, help="The feed's URL (resolves relative links).")
+@click.argument("file", required=False)
+@click.pass_context
+@guarded
+def parse_feed_cmd(ctx: click.Context, url: str | None, file: str | None) -> None:
+    """A feed document -> one JSON line per entry."""
+    from crawlers.feeds import parse_feed
+
+    parsed = parse_feed(_read_input(file), url)
+    for entry in parsed.entries:
+        click.echo(json.dumps(entry.to_json(), ensure_ascii=False))
+
+
+@main.command()
+@click.argument("file", required=False)
+@click.pass_context
+@guarded
+def cluster(ctx: click.Context, file: str | None) -> None:
+    """Offline dedupe: JSONL {"id", "text"} -> {"id", "cluster"}, same algorithm as the daemon."""
+    from dedupe.offline import cluster_lines
+
+    settings = ctx.obj.settings()
+    out = sys.stdout
+    for line in cluster_lines(_lines(file), dedupe_config(settings)):
+        out.write(line + "\n")
+
+
+@main.group()
+def sources() -> None:
+    """Manage sources."""
+
+
+@sources.command("list")
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.pass_context
+@guarded
+def sources_list(ctx: click.Context, sources_path: str | None) -> None:
+    """List the configured sources."""
+    from crawlers.sources import load_sources
+
+    settings = ctx.obj.settings()
+    cfg = load_sources(sources_path or settings.sources)
+    for s in cfg.sources:
+        when = f"cron {s.cron}" if s.cron else f"every {s.every}s"
+        flag = "" if s.enabled else "  (disabled)"
+        click.echo(f"{s.name:<28} {s.kind:<8} {when:<14} {s.url}{flag}")
+
+
+@sources.command("validate")
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.pass_context
+@guarded
+def sources_validate(ctx: click.Context, sources_path: str | None) -> None:
+    """Check the whole sources file; report every problem at once."""
+    from crawlers.sources import load_sources
+
+    settings = ctx.obj.settings()
+    cfg = load_sources(sources_path or settings.sources)
+    click.echo(f"{cfg.path}: {len(cfg.sources)} source(s), {len(cfg.topics)} topic(s): ok")
+
+
+@main.command()
+@click.pass_context
+@guarded
+def config(ctx: click.Context) -> None:
+    """The effective settings, secrets masked."""
+    settings = ctx.obj.settings()
+    for name, value in settings.masked().items():
+        click.echo(f"{name} = {value!r}    # {SETTINGS_DOC.get(name, '')}")
+
+
+@main.command()
+@click.pass_context
+@guarded
+def check(ctx: click.Context) -> None:
+    """Exit 0 when Redis answers and a daemon heartbeat is fresh; else 1 (for healthchecks)."""
+    settings = ctx.obj.settings()
+    store = open_store(settings)
+    try:
+        beats = list(store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100))
+    finally:
+        store.close()
+    if not beats:
+        click.echo("unhealthy: no daemon heartbeat", err=True)
+        sys.exit(1)
+    click.echo(f"healthy: {len(beats)} daemon(s)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

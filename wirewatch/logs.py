@@ -1,0 +1,36 @@
+"""Logging set-up for the entry points (only they configure handlers): plain or JSON lines on
+stderr. Library modules just use ``logging.getLogger(__name__)``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + "Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "plain") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Scrapy and friends narrate every request at INFO/DEBUG; we log one line per fetch ourselves.
+    for noisy in ("scrapy", "twisted", "apscheduler", "trafilatura", "htmldate", "filelock", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

