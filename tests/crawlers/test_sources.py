@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawlers.sources import load_sources, parse_interval, parse_sources
+from wirewatch.errors import ConfigError
+
+MINIMAL = """
+topics:
+  nagorno-karabakh:
+    any: ["Nagorno-Karabakh", "Artsakh", "Stepanakert"]
+sources:
+  - name: armenian-weekly          # unique, [a-z0-9-]
+    kind: feed                     # feed | sitemap | site
+    url: https://armenianweekly.com/feed/
+    every: 10m                     # 30s, 10m, 2h, or a cron line under `cron:`
+    topics: [nagorno-karabakh]     # optional; no topics = keep everything
+"""
+
+
+def test_design_minimal_entry_always_works() -> None:
+    cfg = parse_sources(MINIMAL, "sources.yaml")
+    (src,) = cfg.sources
+    assert (src.name, src.kind, src.url, src.every) == ("armenian-weekly", "feed", "https://armenianweekly.com/feed/", 600)
+    assert src.topics == ("nagorno-karabakh",)
+    assert src.keep == "matching"
+    assert cfg.topics["nagorno-karabakh"].any[1] == "Artsakh"
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400), (90, 90)])
+def test_intervals(text: object, seconds: int) -> None:
+    assert parse_interval(text) == seconds
+
+
+def test_every_problem_reported_at_once_with_file_line_entry_and_field() -> None:
+    bad = """sources:
+  - name: ok-one
+    url: https://example.org/feed
+  - name: Bad Name
+    kind: rss
+    url: ftp://example.org
+    every: soon
+  - name: ok-one
+    url: https://example.org/other
+"""
+    with pytest.raises(ConfigError) as err:
+        parse_sources(bad, "s.yaml")
+    msg = str(err.value)
+    assert "s.yaml:4: source 'Bad Name': field 'name'" in msg
+    assert "s.yaml:5: source 'Bad Name': field 'kind'" in msg
+    assert "s.yaml:6: source 'Bad Name': field 'url'" in msg
+    assert "s.yaml:7: source 'Bad Name': field 'every'" in msg
+    assert "duplicate (first at line 2)" in msg
+    assert "\n" not in msg
+
+
+def test_unknown_topic_and_field_rejected() -> None:
+    bad = """topics:
+  t: {any: [x]}
+sources:
+  - {name: a, url: "https://e.org/f", topics: [nope], colour: red}
+"""
+    msg = str(pytest.raises(ConfigError, parse_sources, bad, "s.yaml").value)
+    assert "unknown topic 'nope'" in msg and "field 'colour'" in msg
+
+
+def test_invalid_yaml_names_line(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text("sources:\n  - name: a\n   url: [\n")
+    msg = str(pytest.raises(ConfigError, load_sources, p).value)
+    assert str(p) in msg and "invalid YAML" in msg
+
+
+def test_missing_file_is_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_sources(tmp_path / "absent.yaml")
+
+
+def test_example_config_is_valid_and_large_enough() -> None:
+    cfg = load_sources(Path(__file__).resolve().parents[2] / "sources.example.yaml")
+    assert len(cfg.sources) >= 15
+    assert {s.kind for s in cfg.sources} == {"feed", "sitemap", "site"}
+
+
+def test_url_patterns() -> None:
+    cfg = parse_sources(
+        'sources:\n  - {name: a, kind: site, url: "https://e.org/", include: ["/article/"], exclude: ["live"]}\n'
+    )
+    src = cfg.sources[0]
+    assert src.url_allowed("https://e.org/article/1")
+    assert not src.url_allowed("https://e.org/article/live-1")
+    assert not src.url_allowed("https://e.org/about")
