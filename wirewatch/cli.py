@@ -350,5 +350,16 @@ def check(ctx: click.Context) -> None:
     click.echo(f"healthy: {len(beats)} daemon(s)")
 
 
+def _register(module_names: tuple[str, ...]) -> None:
+    """Commands that live beside the code they drive (serving, operations) register here."""
+    import importlib
+
+    for name in module_names:
+        for command in importlib.import_module(name).COMMANDS:
+            main.add_command(command)
+
+
+_register(("wirewatch.cli_serve", "wirewatch.cli_ops"))
+
 if __name__ == "__main__":  # pragma: no cover
     main()
