@@ -1,8 +1,8 @@
 """What the crawler needs from the rest of the system, as a protocol it is handed.
 
-The spider and its item pipeline never import ``storage`` or ``dedupe``: the daemon passes an
-object with these methods in the Scrapy settings (``WIREWATCH_BACKEND``), which components read in
-``from_crawler``. Tests and ``sources test`` pass their own (e.g. one that writes nothing).
+The spider and its item pipeline never import ``storage`` or ``dedupe``: the daemon constructs the
+spider with an object that has these methods (``runner.crawl(crawler, backend=...)``), and the item
+pipeline finds it on the spider. Tests and ``sources test`` pass their own (e.g. one that writes nothing).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scrapy item pipeline that hands extracted articles to the backend (dedupe + store)."""
+"""Scrapy item pipeline that hands extracted articles to the spider's backend (dedupe + store)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ log = logging.getLogger(__name__)
 
 
 class BackendPipeline:
-    def __init__(self, backend: CrawlBackend) -> None:
-        self.backend = backend
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackendPipeline:
-        return cls(crawler.settings.get("WIREWATCH_BACKEND"))
+        return cls(crawler)
+
+    @property
+    def backend(self) -> CrawlBackend:
+        # The backend holds live connections (not copyable into Scrapy settings): the spider is
+        # constructed with it, and the pipeline finds it there.
+        return self.crawler.spider.backend  # type: ignore[union-attr,no-any-return]
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ArticleItem):

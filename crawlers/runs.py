@@ -28,6 +28,10 @@ class SourceRun:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    articles: int = 0  # article pages fetched
+    empty: int = 0  # of which extraction found no article
+    retry_after: float | None = None
+    flags: tuple[str, ...] = ()
     pending: int = 0
     finished: float | None = None
     on_done: Callable[[SourceRun], None] | None = None
@@ -54,6 +58,8 @@ class SourceRun:
         if self.error:
             return f"{self.source.name}: FAILED {self.error}"
         state = " (not modified)" if self.not_modified else ""
+        if self.flags:
+            state += f" [{' '.join(self.flags)}]"
         return (
             f"{self.source.name}: fetched {self.fetched}, new {self.new} (joined stories: "
             f"{self.joined}), duplicates {self.duplicates}, filtered {self.filtered}, errors "

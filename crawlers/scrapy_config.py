@@ -7,9 +7,8 @@ from typing import Any
 from wirewatch.settings import Settings
 
 
-def scrapy_settings(settings: Settings, backend: Any) -> dict[str, Any]:
+def scrapy_settings(settings: Settings) -> dict[str, Any]:
     return {
-        "WIREWATCH_BACKEND": backend,
         "WIREWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,
         "WIREWATCH_MAX_ARTICLES_PER_RUN": settings.max_articles_per_run,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
@@ -18,7 +17,6 @@ def scrapy_settings(settings: Settings, backend: Any) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": settings.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.per_domain_concurrency,
         "DOWNLOAD_DELAY": settings.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": max(settings.download_delay, 0.1),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(settings.per_domain_concurrency),

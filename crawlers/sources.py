@@ -299,3 +299,27 @@ def load_sources(path: str | Path) -> SourcesConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read sources file ({exc})") from None
     return parse_sources(text, str(p))
+
+
+def source_to_json(source: Source) -> dict[str, Any]:
+    """A plain-JSON form of ``source``, carried in queued jobs so any worker can run it."""
+    return {
+        "name": source.name, "kind": source.kind, "url": source.url, "every": source.every,
+        "cron": source.cron, "topics": list(source.topics), "keep": source.keep,
+        "enabled": source.enabled, "follow": source.follow, "include": list(source.include),
+        "exclude": list(source.exclude), "selectors": dict(source.selectors),
+        "headers": dict(source.headers), "min_every": source.min_every,
+        "max_every": source.max_every, "depth": source.depth,
+    }
+
+
+def source_from_json(data: Mapping[str, Any]) -> Source:
+    return Source(
+        name=str(data["name"]), kind=str(data["kind"]), url=str(data["url"]),
+        every=int(data.get("every") or DEFAULT_EVERY), cron=data.get("cron"),
+        topics=tuple(data.get("topics") or ()), keep=str(data.get("keep", "all")),
+        enabled=bool(data.get("enabled", True)), follow=data.get("follow"),
+        include=tuple(data.get("include") or ()), exclude=tuple(data.get("exclude") or ()),
+        selectors=dict(data.get("selectors") or {}), headers=dict(data.get("headers") or {}),
+        min_every=data.get("min_every"), max_every=data.get("max_every"), depth=int(data.get("depth", 1)),
+    )

@@ -14,12 +14,23 @@ from crawlers.sources import Source
 from crawlers.topics import TopicRule, match_topics
 from crawlers.urls import canonicalize, is_http_url, url_id
 from dedupe import DedupeConfig, fingerprint
+from scheduler.policy import Bounds, Outcome, PollState, plan_next
 from storage.connection import Store
-from storage.source_state import load_states, record_run, set_next_run
+from storage.source_state import load_states, record_run
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch.models import FeedEntry
 
 log = logging.getLogger(__name__)
+
+
+def next_cron_time(cron: str, now: float) -> float | None:
+    from datetime import UTC, datetime
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger.from_crontab(cron, timezone=UTC)
+    nxt = trigger.get_next_fire_time(None, datetime.fromtimestamp(now, tz=UTC))
+    return nxt.timestamp() if nxt else None
 
 
 def _h(value: str) -> str:
@@ -36,6 +47,8 @@ class StoreBackend:
         event_maxlen: int = 100_000,
         on_run: Callable[[SourceRun], None] | None = None,
         clock: Callable[[], float] = time.time,
+        pause_after: int = 10,
+        only_if_present: bool = False,
     ) -> None:
         self.store = store
         self.dedupe = dedupe
@@ -43,6 +56,9 @@ class StoreBackend:
         self.index = StoryIndex(store, dedupe, event_maxlen=event_maxlen)
         self.on_run = on_run
         self.clock = clock
+        self.pause_after = pause_after
+        # In the queued daemon, a source removed from the config is not rescheduled by its last run.
+        self.only_if_present = only_if_present
 
     def validators(self, source: Source) -> Validators:
         state = load_states(self.store, [source.name])[source.name]
@@ -94,7 +110,7 @@ class StoreBackend:
             return IngestResult("filtered", aid)
         published = ex.published or (entry.published if entry else None)
         record = ArticleRecord(
-            id=aid, url=item.url, canonical_url=canon, source=source.name, title=title, text=text,
+            id=aid, url=request_canon, canonical_url=canon, source=source.name, title=title, text=text,
             authors=ex.authors or (entry.authors if entry else ()),
             published=published.timestamp() if published else None,
             language=ex.language, site_name=ex.site_name, topics=topics,
@@ -107,15 +123,46 @@ class StoreBackend:
         return IngestResult(status, result.article_id, result.story_id)
 
     def run_finished(self, run: SourceRun) -> None:
+        """Record the run and plan the source's next one (adaptive interval, backoff, pause)."""
         now = self.clock()
         try:
-            record_run(
-                self.store, run.source.name, now=now, ok=run.ok, error=run.error or "",
-                fetched=run.fetched, new=run.new, duplicates=run.duplicates, errors=run.errors,
-                etag=run.etag, last_modified=run.last_modified, body_hash=run.body_hash,
-            )
-            set_next_run(self.store, run.source.name, now + run.source.every)
+            self._record(run, now)
         except Exception as exc:
             log.error("source=%s could not record run state: %s", run.source.name, exc)
         if self.on_run is not None:
             self.on_run(run)
+
+    def _record(self, run: SourceRun, now: float) -> None:
+        source = run.source
+        state = load_states(self.store, [source.name])[source.name]
+        bounds = Bounds.for_source(source.every, source.min_every, source.max_every)
+        poll = PollState(state.interval, state.consecutive_failures, state.paused, state.last_new_at, state.avg_gap)
+        outcome = Outcome(
+            ok=run.ok, new=run.new, extracted=run.articles, empty=run.empty, error=run.error or "",
+            retry_after=run.retry_after,
+        )
+        plan = plan_next(bounds, poll, outcome, now, pause_after=self.pause_after)
+        next_run = plan.next_run
+        if source.cron and run.ok:
+            next_run = next_cron_time(source.cron, now) or next_run
+        run.flags = plan.flags
+        fields: dict[str, str | float | int] = {
+            "last_run": now, "last_fetched": run.fetched, "last_new": run.new,
+            "last_duplicates": run.duplicates, "last_errors": run.errors,
+            "consecutive_failures": plan.state.failures, "paused": plan.state.paused,
+            "flags": " ".join(plan.flags), "interval": plan.state.interval or "",
+            "last_new_at": plan.state.last_new_at or "", "avg_gap": plan.state.avg_gap or "",
+        }
+        if run.ok:
+            fields["last_success"] = now
+        else:
+            fields["last_error"] = (run.error or "")[:500]
+            fields["last_error_at"] = now
+        for name in ("etag", "last_modified", "body_hash"):
+            value = getattr(run, name)
+            if value is not None and run.ok:
+                fields[name] = value
+        if plan.state.paused and not state.paused:
+            log.warning("source=%s %s", source.name, plan.state.paused)
+        record_run(self.store, source.name, fields, next_run=next_run, new=run.new,
+                   only_if_present=self.only_if_present)

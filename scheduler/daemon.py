@@ -1,9 +1,18 @@
 """The daemon: one asyncio event loop (Twisted's asyncio reactor) runs Scrapy and APScheduler.
 
-APScheduler holds one job per source (interval from ``every`` with jitter, or ``cron``), with
-``max_instances=1`` (a source never overlaps itself: the job awaits its run), ``coalesce`` and a
-misfire grace time. A job submits a run to the long-lived spider and waits for it to land. Next-run
-times go to Redis so a restart neither refetches everything at once nor forgets a due source.
+Scheduling is data (see docs/decisions.md): each source's next run time lives in the Redis sorted
+set ``sources:due``. APScheduler runs a few jobs on the crawler's loop, each with
+``max_instances=1``, ``coalesce`` and a misfire grace time:
+
+- ``tick`` (leader only): hot-reloads the sources file when it changed, keeps the due set in step
+  with it, and moves due sources into the shared work queue (a Redis Stream);
+- ``work`` (every instance): claims queued runs up to its capacity, hands them to the long-lived
+  spider, and acknowledges each when its articles have landed; keeps in-flight entries fresh;
+- ``beat`` (every instance): the heartbeat key and the scheduler lock (TTL + renewal).
+
+Several instances share one Redis: one leads, all crawl. A standby takes the lock within
+``LEADER_TTL`` seconds of the leader's death; runs a dead worker had claimed are taken over after
+``QUEUE_VISIBILITY`` seconds (at-least-once; "seen" checks make a repeat run store nothing twice).
 """
 
 from __future__ import annotations
@@ -16,19 +25,22 @@ import signal
 import socket
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from crawlers.runs import SourceRun
-from crawlers.sources import Source, SourcesConfig
+from crawlers.sources import Source, SourcesConfig, load_sources, source_from_json, source_to_json
 from storage.connection import Store
 from storage.keys import HEARTBEAT_TTL
-from storage.source_state import load_states
+from storage.work_queue import Claimed, Leader, WorkQueue
+from wirewatch.errors import ConfigError
 from wirewatch.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FIRST_RUN_SPREAD = 30.0  # seconds over which due sources are spread after a start
+FIRST_RUN_SPREAD = 30.0  # new sources' first runs are spread over this many seconds
+LEASE = 900.0  # a dispatched source is not dispatched again for this long unless its run ends
 
 
 @dataclass
@@ -45,17 +57,26 @@ class RunSummary:
 
 
 class Daemon:
-    def __init__(self, settings: Settings, sources: SourcesConfig, store: Store, dedupe: Any) -> None:
+    def __init__(
+        self, settings: Settings, sources: SourcesConfig, store: Store, dedupe: Any, *, capacity: int | None = None
+    ) -> None:
         self.settings = settings
         self.sources = sources
         self.store = store
         self.dedupe = dedupe
         self.instance = f"{socket.gethostname()}:{os.getpid()}"
         self.summary = RunSummary()
-        self._stop = asyncio.Event()
-        self._inflight: set[asyncio.Future[SourceRun]] = set()
+        self.capacity = capacity or max(2, settings.concurrency // 2)
+        self.queue = WorkQueue(store, self.instance)
+        self.leader = Leader(store, self.instance)
+        self.is_leader = False
+        self._inflight: dict[str, tuple[Claimed, asyncio.Future[SourceRun]]] = {}
+        self._sources_mtime = self._mtime()
+        self._reload_requested = False
         self.spider: Any = None
         self.crawler: Any = None
+        self.backend: Any = None
+        self._stop = asyncio.Event()
 
     # -- reporting
     def _on_run(self, run: SourceRun) -> None:
@@ -71,48 +92,43 @@ class Daemon:
         done: asyncio.Future[SourceRun] = loop.create_future()
 
         def finished(run: SourceRun) -> None:
-            self.crawler.settings.get("WIREWATCH_BACKEND").run_finished(run)
+            self.backend.run_finished(run)
             if not done.done():
                 done.set_result(run)
 
         run = SourceRun(source=source, on_done=finished)
-        self._inflight.add(done)
-        try:
-            self.spider.submit(run)
-            return await done
-        finally:
-            self._inflight.discard(done)
+        self.spider.submit(run)
+        return await done
 
-    async def _job(self, name: str) -> None:
-        source = self.sources.get(name)
-        if source is None or not source.enabled or self._stop.is_set():
-            return
-        try:
-            await self.run_source(source)
-        except Exception:
-            log.exception("source=%s run failed unexpectedly", name)
-
-    # -- lifecycle
-    async def start_crawler(self) -> None:
+    # -- crawler lifecycle
+    async def start_crawler(self, *, only_if_present: bool) -> None:
         from scrapy.crawler import AsyncCrawlerRunner
 
         from crawlers.scrapy_config import scrapy_settings
         from crawlers.spiders import IngestSpider
         from scheduler.backend import StoreBackend
 
-        backend = StoreBackend(
-            self.store, self.dedupe, self.sources.topics,
-            event_maxlen=self.settings.event_stream_maxlen, on_run=self._on_run,
+        self.backend = StoreBackend(
+            self.store, self.dedupe, self.sources.topics, event_maxlen=self.settings.event_stream_maxlen,
+            on_run=self._on_run, only_if_present=only_if_present,
         )
-        runner = AsyncCrawlerRunner(scrapy_settings(self.settings, backend))
+        from scrapy import signals
+
+        runner = AsyncCrawlerRunner(scrapy_settings(self.settings))
         self.crawler = runner.create_crawler(IngestSpider)
-        self._crawl_task = runner.crawl(self.crawler)
-        for _ in range(200):  # the spider exists once the engine has opened it
-            if getattr(self.crawler, "spider", None) is not None and self.crawler.engine is not None \
-                    and self.crawler.engine.running:
-                break
-            await asyncio.sleep(0.01)
-        self.spider = self.crawler.spider
+        opened = asyncio.get_running_loop().create_future()
+
+        def on_opened(spider: Any) -> None:
+            if not opened.done():
+                opened.set_result(spider)
+
+        self.crawler.signals.connect(on_opened, signal=signals.spider_opened)
+        self._crawl_task = runner.crawl(self.crawler, backend=self.backend)
+        done, _ = await asyncio.wait([opened, self._crawl_task], return_when=asyncio.FIRST_COMPLETED)
+        if opened not in done:
+            self._crawl_task.result()  # raises what stopped the crawler from starting
+            raise RuntimeError("the crawler stopped before it opened")
+        self.spider = opened.result()
 
     async def stop_crawler(self) -> None:
         if self.spider is not None:
@@ -120,57 +136,185 @@ class Daemon:
         if self.crawler is not None and self.crawler.crawling:
             await self.crawler.stop_async()
 
-    async def _heartbeat(self) -> None:
-        k = self.store.keys
-        while not self._stop.is_set():
-            try:
-                self.store.text.set(
-                    k.heartbeat(self.instance),
-                    f"{time.time():.0f} sources={len(self.sources.sources)} inflight={len(self._inflight)}",
-                    ex=HEARTBEAT_TTL,
-                )
-            except Exception as exc:
-                log.warning("heartbeat not written: %s", exc)
-            try:
-                await asyncio.wait_for(self._stop.wait(), timeout=HEARTBEAT_TTL / 3)
-            except TimeoutError:
-                pass
-
+    # -- signals
     def _install_signals(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             try:
                 loop.add_signal_handler(sig, self.request_stop, sig.name)
-            except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread
+            except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
                 pass
+        try:
+            loop.add_signal_handler(signal.SIGHUP, self.request_reload)
+        except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover
+            pass
 
     def request_stop(self, why: str = "stop") -> None:
         if not self._stop.is_set():
-            log.info("%s received: finishing in-flight work (at most %.0fs), then exiting", why,
+            log.info("%s received: no new work; finishing in-flight runs (at most %.0fs), then exiting", why,
                      self.settings.drain_seconds)
             self._stop.set()
 
-    async def _drain(self) -> None:
-        if self._inflight:
-            _, pending = await asyncio.wait(set(self._inflight), timeout=self.settings.drain_seconds)
-            if pending:
-                log.warning("%d source run(s) did not finish within %.0fs; they will be retried next time",
-                            len(pending), self.settings.drain_seconds)
+    def request_reload(self) -> None:
+        log.info("SIGHUP received: reloading %s", self.sources.path)
+        self._reload_requested = True
 
+    # -- hot reload
+    def _mtime(self) -> float | None:
+        try:
+            return Path(self.sources.path).stat().st_mtime
+        except OSError:
+            return None
+
+    def maybe_reload(self) -> bool:
+        mtime = self._mtime()
+        if not self._reload_requested and mtime == self._sources_mtime:
+            return False
+        self._reload_requested = False
+        self._sources_mtime = mtime
+        try:
+            fresh = load_sources(self.sources.path)
+        except ConfigError as exc:
+            log.error("sources file rejected, keeping the running config: %s", exc)
+            return False
+        old = {s.name: s for s in self.sources.sources}
+        new = {s.name: s for s in fresh.sources}
+        added = sorted(set(new) - set(old))
+        removed = sorted(set(old) - set(new))
+        changed = sorted(n for n in set(new) & set(old) if new[n] != old[n])
+        self.sources = fresh
+        if self.backend is not None:
+            self.backend.topics = dict(fresh.topics)
+        log.info("sources reloaded: %d added %s, %d removed %s, %d changed %s", len(added), added,
+                 len(removed), removed, len(changed), changed)
+        self.sync_due(changed=changed)
+        return True
+
+    def sync_due(self, *, changed: list[str] = ()) -> None:  # type: ignore[assignment]
+        """Keep the due set in step with the config: new sources get a first run soon (spread),
+        removed or disabled ones leave, changed ones are not left waiting past their new interval.
+        Existing next-run times are kept, so a restart neither refetches all nor forgets one."""
+        now = time.time()
+        key = self.store.keys.sources_due
+        current = dict(self.store.text.zrange(key, 0, -1, withscores=True))
+        enabled = {s.name: s for s in self.sources.sources if s.enabled}
+        pipe = self.store.text.pipeline(transaction=False)
+        for name in set(current) - set(enabled):
+            pipe.zrem(key, name)
+        for i, (name, source) in enumerate(sorted(enabled.items())):
+            if name not in current:
+                spread = random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2)) if i else 0.0
+                pipe.zadd(key, {name: now + spread}, nx=True)
+            elif name in changed and current[name] > now + source.every:
+                pipe.zadd(key, {name: now + random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2))})
+        pipe.execute()
+
+    # -- the jobs
+    def _jobs_payload(self) -> dict[str, dict[str, Any]]:
+        return {s.name: source_to_json(s) for s in self.sources.sources if s.enabled}
+
+    async def tick(self) -> None:
+        if self._stop.is_set():
+            return
+        try:
+            self.maybe_reload()
+            if not self.is_leader:
+                return
+            sent = self.queue.dispatch_due(time.time(), self._jobs_payload(), lease=LEASE)
+            if sent:
+                log.debug("dispatched %d due source(s): %s", len(sent), ", ".join(sent[:10]))
+        except Exception as exc:
+            log.warning("scheduler tick failed (will retry): %s", exc)
+
+    async def work(self) -> None:
+        if self._stop.is_set():
+            return
+        try:
+            room = self.capacity - len(self._inflight)
+            for claimed in self.queue.claim(room):
+                self._start(claimed)
+            self.queue.touch([c.entry_id for c, _ in self._inflight.values()])
+        except Exception as exc:
+            log.warning("work queue unavailable (will retry): %s", exc)
+
+    def _start(self, claimed: Claimed) -> None:
+        try:
+            source = source_from_json(claimed.job)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.error("dropping malformed queued job %s: %s", claimed.entry_id, exc)
+            self.queue.ack(claimed.entry_id)
+            return
+        task = asyncio.ensure_future(self.run_source(source))
+        self._inflight[claimed.entry_id] = (claimed, task)
+
+        def landed(t: asyncio.Future[SourceRun]) -> None:
+            self._inflight.pop(claimed.entry_id, None)
+            if t.cancelled():
+                return
+            if t.exception() is not None:
+                log.error("source=%s run crashed: %s", source.name, t.exception())
+            try:
+                self.queue.ack(claimed.entry_id)
+            except Exception as exc:
+                log.warning("source=%s run landed but its queue entry was not acknowledged (%s); "
+                            "it will run again, storing nothing twice", source.name, exc)
+
+        task.add_done_callback(landed)
+
+    async def beat(self) -> None:
+        k = self.store.keys
+        try:
+            was = self.is_leader
+            self.is_leader = False if self._stop.is_set() else self.leader.acquire_or_renew()
+            if self.is_leader and not was:
+                log.info("this instance (%s) now holds the scheduler lock", self.instance)
+                self.sync_due()
+            elif was and not self.is_leader:
+                log.info("this instance (%s) no longer holds the scheduler lock", self.instance)
+            waiting, pending = self.queue.depth()
+            role = "leader" if self.is_leader else "worker"
+            self.store.text.set(
+                k.heartbeat(self.instance),
+                f"{time.time():.0f} {role} inflight={len(self._inflight)} queued={waiting} pending={pending}",
+                ex=HEARTBEAT_TTL,
+            )
+        except Exception as exc:
+            self.is_leader = False
+            log.warning("heartbeat/lock not renewed (Redis unavailable?): %s", exc)
+
+    async def _drain(self) -> None:
+        if not self._inflight:
+            return
+        tasks = [t for _, t in self._inflight.values()]
+        _, pending = await asyncio.wait(tasks, timeout=self.settings.drain_seconds)
+        for entry_id, (claimed, task) in list(self._inflight.items()):
+            if task in pending:
+                try:
+                    self.queue.put_back(claimed)
+                    log.warning("source=%s did not finish within %.0fs: put back on the queue",
+                                claimed.job.get("name"), self.settings.drain_seconds)
+                except Exception as exc:
+                    log.warning("source=%s not put back (%s): another instance takes it over after the "
+                                "visibility timeout", claimed.job.get("name"), exc)
+                task.cancel()
+                self._inflight.pop(entry_id, None)
+
+    # -- entry points
     async def run_once(self) -> RunSummary:
-        self._stop = asyncio.Event()
+        """One pass over every enabled source in this process (no queue), then return."""
         self._install_signals()
-        await self.start_crawler()
+        await self.start_crawler(only_if_present=False)
         try:
             enabled = [s for s in self.sources.sources if s.enabled]
             log.info("one pass over %d source(s)", len(enabled))
             tasks = [asyncio.ensure_future(self.run_source(s)) for s in enabled]
             stop_wait = asyncio.ensure_future(self._stop.wait())
-            await asyncio.wait([*tasks, stop_wait], return_when=asyncio.FIRST_COMPLETED)
-            while not all(t.done() for t in tasks) and not self._stop.is_set():
+            while tasks and not all(t.done() for t in tasks) and not self._stop.is_set():
                 await asyncio.wait([*tasks, stop_wait], return_when=asyncio.FIRST_COMPLETED)
             if self._stop.is_set():
-                await self._drain()
+                _, pending = await asyncio.wait(tasks, timeout=self.settings.drain_seconds) if tasks else ((), ())
+                for t in pending:
+                    t.cancel()
             stop_wait.cancel()
         finally:
             await self.stop_crawler()
@@ -179,49 +323,30 @@ class Daemon:
     async def run_forever(self) -> RunSummary:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-        self._stop = asyncio.Event()
         self._install_signals()
-        await self.start_crawler()
+        self.queue.ensure_group()
+        await self.start_crawler(only_if_present=True)
         scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
-        self._add_jobs(scheduler)
+        every = self.settings.tick_seconds
+        opts = {"trigger": "interval", "max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+        scheduler.add_job(self.beat, seconds=max(1.0, HEARTBEAT_TTL / 10), id="beat", **opts)
+        scheduler.add_job(self.tick, seconds=every, id="tick", **opts)
+        scheduler.add_job(self.work, seconds=every, id="work", **opts)
+        await self.beat()
         scheduler.start()
-        heartbeat = asyncio.ensure_future(self._heartbeat())
-        log.info("daemon %s running %d source(s); Ctrl-C or SIGTERM stops it", self.instance,
-                 len(scheduler.get_jobs()))
+        log.info("daemon %s started: %d source(s), up to %d concurrent run(s); Ctrl-C or SIGTERM stops it",
+                 self.instance, len(self.sources.sources), self.capacity)
         try:
             await self._stop.wait()
         finally:
             scheduler.shutdown(wait=False)
             await self._drain()
             await self.stop_crawler()
-            heartbeat.cancel()
             try:
+                if self.is_leader:
+                    self.leader.release()
                 self.store.text.delete(self.store.keys.heartbeat(self.instance))
             except Exception:
                 pass
+            log.info("daemon %s stopped", self.instance)
         return self.summary
-
-    def _add_jobs(self, scheduler: Any) -> None:
-        from apscheduler.triggers.cron import CronTrigger
-        from apscheduler.triggers.interval import IntervalTrigger
-
-        names = [s.name for s in self.sources.sources if s.enabled]
-        states = load_states(self.store, names) if names else {}
-        now = time.time()
-        for i, source in enumerate(s for s in self.sources.sources if s.enabled):
-            state = states.get(source.name)
-            due = state.next_run if state and state.next_run else now
-            # spread the first runs so a restart does not hit every outlet at the same moment
-            first = max(due, now) + random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2)) * (i > 0)
-            trigger: Any
-            if source.cron:
-                trigger = CronTrigger.from_crontab(source.cron, timezone=UTC)
-                first_run = None
-            else:
-                trigger = IntervalTrigger(seconds=source.every, jitter=min(source.every * 0.1, 60))
-                first_run = datetime.fromtimestamp(first, tz=UTC)
-            scheduler.add_job(
-                self._job, trigger, args=[source.name], id=source.name, name=source.name,
-                max_instances=1, coalesce=True, misfire_grace_time=max(30, source.every // 2),
-                next_run_time=first_run or datetime.now(UTC) + timedelta(seconds=1),
-            )

