@@ -9,6 +9,7 @@ The table in the README is generated from ``SETTINGS_DOC`` below, so the two can
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -43,6 +44,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "plain"
     event_stream_maxlen: int = 100_000
+    retention_age: int = 90 * 86400
+    retention_interval: float = 3600.0
     dedupe_window: int = 3 * 86400
     dedupe_threshold: float | None = None
     dedupe_containment: float | None = None
@@ -87,6 +90,9 @@ SETTINGS_DOC: dict[str, str] = {
     "log_level": "DEBUG, INFO, WARNING or ERROR.",
     "log_format": "plain or json.",
     "event_stream_maxlen": "Approximate cap on the events stream length.",
+    "retention_age": "Seconds articles, emptied stories and events are kept (0: forever); `wirewatch sweep` "
+    "removes older ones.",
+    "retention_interval": "Seconds between sweeps of `wirewatch sweep --every` (the retention sweeper).",
     "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire).",
     "dedupe_threshold": "Estimated Jaccard to join a story (default: the dedupe package's tuned value).",
     "dedupe_containment": "Estimated containment to join a story (default: tuned value).",
@@ -97,6 +103,8 @@ SETTINGS_DOC: dict[str, str] = {
     "drain_seconds": "On SIGTERM, how long in-flight work may take to finish.",
 }
 
+# A Redis Cluster hash tag ("{ww}", "app:{ww}") keeps every key in one slot; no other braces.
+_PREFIX = re.compile(r"[^{}]*(\{[^{}]+\}[^{}]*)?")
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
 
@@ -151,8 +159,12 @@ def _validate(s: Settings) -> list[str]:
         problems.append(f"log_level: expected DEBUG, INFO, WARNING or ERROR, got {s.log_level!r}")
     if s.log_format not in {"plain", "json"}:
         problems.append(f"log_format: expected plain or json, got {s.log_format!r}")
-    if not s.key_prefix or any(c in s.key_prefix for c in " {}"):
-        problems.append("key_prefix: must be non-empty without spaces or braces")
+    if not s.key_prefix or " " in s.key_prefix or not _PREFIX.fullmatch(s.key_prefix):
+        problems.append("key_prefix: must be non-empty, without spaces, braces only as one hash tag like {ww}")
+    if s.retention_age and s.retention_age < 3600:
+        problems.append("retention_age: must be 0 (keep forever) or at least 3600 seconds")
+    if s.retention_interval < 1:
+        problems.append("retention_interval: must be at least 1 second")
     if s.dedupe_window < 60:
         problems.append("dedupe_window: must be at least 60 seconds")
     if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix"}:
