@@ -1,0 +1,108 @@
+"""The Redis story index: two round trips, exact and near duplicates, merges, splits, concurrency."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+from dedupe import DedupeConfig, fingerprint
+from storage.connection import Store
+from storage.stories import get_article, latest_stories, resolve_story
+from storage.story_index import ArticleRecord, StoryIndex
+
+NOW = 1_764_000_000.0
+CFG = DedupeConfig()
+WORDS = (
+    "army forces shelled city border talks ceasefire minister officials attack drones region civilians "
+    "government statement wounded night artillery village river bridge humanitarian corridor convoy aid "
+    "negotiators capital refugees power station missiles defence air sirens hospital damaged rescue"
+).split()
+
+
+def body(seed: int, n: int = 400) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) + ("." if i % 17 == 16 else "") for i in range(n))
+
+
+def record(aid: str, text: str, source: str = "outlet-a", title: str = "t", topics: tuple[str, ...] = ()) -> ArticleRecord:
+    return ArticleRecord(
+        id=aid, url=f"http://e.org/{aid}", canonical_url=f"http://e.org/{aid}", source=source, title=title,
+        text=text, authors=(), published=NOW, language="en", site_name=None, topics=topics, guid=aid,
+    )
+
+
+def add(index: StoryIndex, aid: str, text: str, **kw: object) -> object:
+    return index.add(record(aid, text, **kw), fingerprint(text, None, CFG), now=NOW)  # type: ignore[arg-type]
+
+
+def test_new_then_reprint_joins_in_two_round_trips(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(1)
+    first = add(index, "a1", text, source="outlet-a", title="Shelling hits city", topics=("ukraine",))
+    assert first.status == "created" and first.round_trips == 2
+    reprint = "Our correspondent adds a local intro paragraph here. " + text[: int(len(text) * 0.8)]
+    second = add(index, "a2", reprint, source="outlet-b", title="City shelled overnight")
+    assert second.status == "joined" and second.story_id == first.story_id
+    assert second.round_trips == 2
+    other = add(index, "a3", body(99), source="outlet-c")
+    assert other.status == "created" and other.story_id != first.story_id
+    (story,) = [s for s in latest_stories(store) if s.id == first.story_id]
+    assert story.size == 2 and {a.source for a in story.articles} == {"outlet-a", "outlet-b"}
+    assert story.topics == ("ukraine",)
+    assert get_article(store, "a2").story == first.story_id  # type: ignore[union-attr]
+    events = store.text.xrange(store.keys.events)
+    kinds = [e[1]["type"] for e in events]
+    assert kinds.count("story.created") == 2 and kinds.count("story.updated") == 1
+    assert kinds.count("article.added") == 3
+
+
+def test_same_article_twice_and_exact_copy(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(2)
+    first = add(index, "b1", text)
+    assert add(index, "b1", text).status == "exists"
+    exact = add(index, "b2", text, source="outlet-z")
+    assert exact.status == "exact" and exact.story_id == first.story_id
+    assert store.text.exists(store.keys.article("b2")) == 0
+
+
+def test_bridge_article_merges_two_stories(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    a, b = body(3, 300), body(4, 300)
+    s1 = add(index, "c1", a)
+    s2 = add(index, "c2", b, source="outlet-b")
+    assert s1.story_id != s2.story_id
+    bridge = add(index, "c3", a + " " + b, source="outlet-c")
+    assert bridge.status == "joined" and set(bridge.merged) | {bridge.story_id} == {s1.story_id, s2.story_id}
+    root = bridge.story_id
+    for old in (s1.story_id, s2.story_id):
+        assert resolve_story(store, old) == root
+    (story,) = [s for s in latest_stories(store) if s.id == root]
+    assert story.size == 3
+    assert len(latest_stories(store)) == 1
+
+
+def test_concurrent_workers_end_in_the_same_stories_as_one(store: Store) -> None:
+    texts = {f"d{i}": body(100 + i // 4, 350)[: 2000 - 100 * (i % 4)] for i in range(32)}
+    errors: list[BaseException] = []
+
+    def worker(ids: list[str]) -> None:
+        index = StoryIndex(store, CFG)
+        try:
+            for aid in ids:
+                add(index, aid, texts[aid], source=f"outlet-{aid}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    ids = list(texts)
+    threads = [threading.Thread(target=worker, args=(ids[i::2],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    groups: dict[str, set[str]] = {}
+    for aid in ids:
+        story = get_article(store, aid).story  # type: ignore[union-attr]
+        groups.setdefault(story, set()).add(aid)  # type: ignore[arg-type]
+    assert sorted(map(sorted, groups.values())) == sorted(sorted(f"d{j}" for j in range(i, i + 4)) for i in range(0, 32, 4))
