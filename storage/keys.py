@@ -16,6 +16,7 @@ p:seen:url                             hash    sha1(canonical url)[:16] -> artic
 p:story:<id>                           hash    story record (title, size, first_seen, ...; parent
                                                when merged into another story)
 p:story:<id>:members                   zset    article id -> published-or-fetched timestamp
+p:story:<id>:apart                     set     stories an operator split from this one: never merged
 p:stories:updated                      zset    root story id -> updated timestamp (newest first)
 p:topic:<topic>:stories                zset    story id -> updated timestamp
 p:lsh:<band>                           hash    bucket hash -> space separated article ids; the
@@ -87,6 +88,9 @@ class Keys:
 
     def story_members(self, story_id: str) -> str:
         return f"{self.prefix}:story:{story_id}:members"
+
+    def story_apart(self, story_id: str) -> str:
+        return f"{self.prefix}:story:{story_id}:apart"
 
     @property
     def stories_updated(self) -> str:

@@ -95,3 +95,14 @@ def set_next_run(store: Store, name: str, when: float, *, only_if_present: bool 
     """Schedule ``name``; with ``only_if_present`` a source removed from the config meanwhile
     (and so from the due set) is not brought back."""
     store.text.zadd(store.keys.sources_due, {name: when}, xx=only_if_present)
+
+
+def resume_source(store: Store, name: str, *, now: float) -> str:
+    """Clear a pause and the failure count, and make the source due now. Returns the old reason."""
+    key = store.keys.source(name)
+    was = store.text.hget(key, "paused") or ""
+    pipe = store.text.pipeline(transaction=True)
+    pipe.hset(key, mapping={"paused": "", "consecutive_failures": 0, "flags": ""})
+    pipe.zadd(store.keys.sources_due, {name: now})
+    pipe.execute()
+    return str(was)

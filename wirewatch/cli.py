@@ -152,15 +152,18 @@ def run(ctx: click.Context, once: bool, sources_path: str | None) -> None:
         )
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--topic", type=str, default=None)
 @click.option("--json", "as_json", is_flag=True, help="One story per line (DESIGN.md's Story JSON).")
 @click.pass_context
 @guarded
 def stories(ctx: click.Context, limit: int, topic: str | None, as_json: bool) -> None:
-    """Latest stories from the store."""
+    """Latest stories from the store (subcommands: merge, split)."""
     from storage.stories import latest_stories
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     settings = _setup(ctx)
     store = open_store(settings)
@@ -176,6 +179,42 @@ def stories(ctx: click.Context, limit: int, topic: str | None, as_json: bool) ->
             origin = f" [{story.origin}]" if story.origin else ""
             click.echo(f"{story.updated:%Y-%m-%d %H:%M}  {story.size:>3} article(s){origin}  {story.title}")
             click.echo(f"    {story.id}  outlets: {', '.join(outlets)}")
+
+
+@stories.command("merge")
+@click.argument("story")
+@click.argument("other")
+@click.pass_context
+@guarded
+def stories_merge(ctx: click.Context, story: str, other: str) -> None:
+    """Merge story OTHER into STORY (an operator's correction)."""
+    from storage.story_admin import merge_stories
+
+    settings = _setup(ctx)
+    store = open_store(settings)
+    try:
+        root = merge_stories(store, story, other, now=time.time(), event_maxlen=settings.event_stream_maxlen)
+    finally:
+        store.close()
+    click.echo(f"merged {other} into {root}")
+
+
+@stories.command("split")
+@click.argument("story")
+@click.argument("articles", nargs=-1, required=True)
+@click.pass_context
+@guarded
+def stories_split(ctx: click.Context, story: str, articles: tuple[str, ...]) -> None:
+    """Move ARTICLES out of STORY into a story of their own; they are not pulled back later."""
+    from storage.story_admin import split_story
+
+    settings = _setup(ctx)
+    store = open_store(settings)
+    try:
+        fresh = split_story(store, story, list(articles), now=time.time(), event_maxlen=settings.event_stream_maxlen)
+    finally:
+        store.close()
+    click.echo(f"split {len(articles)} article(s) out of {story} into {fresh}")
 
 
 @main.command()
@@ -308,6 +347,28 @@ def sources_list(ctx: click.Context, sources_path: str | None) -> None:
         when = f"cron {s.cron}" if s.cron else f"every {s.every}s"
         flag = "" if s.enabled else "  (disabled)"
         click.echo(f"{s.name:<28} {s.kind:<8} {when:<14} {s.url}{flag}")
+
+
+@sources.command("enable")
+@click.argument("name")
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.pass_context
+@guarded
+def sources_enable(ctx: click.Context, name: str, sources_path: str | None) -> None:
+    """Resume a source the daemon paused after repeated failures (its next run: now)."""
+    from crawlers.sources import load_sources
+    from storage.source_state import resume_source
+
+    settings = _setup(ctx)
+    cfg = load_sources(sources_path or settings.sources)
+    if cfg.get(name) is None:
+        raise InputError(f"{cfg.path}: no source named {name!r}")
+    store = open_store(settings)
+    try:
+        was = resume_source(store, name, now=time.time())
+    finally:
+        store.close()
+    click.echo(f"{name}: resumed" + (f" (was: {was})" if was else " (was not paused)") + "; next run: now")
 
 
 @sources.command("validate")

@@ -72,7 +72,8 @@ end
 local merged = {}
 for other in string.gmatch(ARGV[7], '%S+') do
   local r = find(other)
-  if r ~= root and redis.call('EXISTS', p .. ':story:' .. r) == 1 then
+  local apart = redis.call('SISMEMBER', p .. ':story:' .. root .. ':apart', r) == 1
+  if r ~= root and not apart and redis.call('EXISTS', p .. ':story:' .. r) == 1 then
     local okey = p .. ':story:' .. r
     redis.call('ZUNIONSTORE', mkey, 2, mkey, okey .. ':members')
     local members = redis.call('ZRANGE', okey .. ':members', 0, -1)

@@ -106,3 +106,30 @@ def test_concurrent_workers_end_in_the_same_stories_as_one(store: Store) -> None
         story = get_article(store, aid).story  # type: ignore[union-attr]
         groups.setdefault(story, set()).add(aid)  # type: ignore[arg-type]
     assert sorted(map(sorted, groups.values())) == sorted(sorted(f"d{j}" for j in range(i, i + 4)) for i in range(0, 32, 4))
+
+
+def test_operator_merge_and_split_are_remembered(store: Store) -> None:
+    from storage.story_admin import merge_stories, split_story
+    from wirewatch.errors import InputError
+
+    index = StoryIndex(store, CFG)
+    a, b = body(5, 300), body(6, 300)
+    s1 = add(index, "e1", a).story_id  # type: ignore[attr-defined]
+    s2 = add(index, "e2", b, source="outlet-b").story_id  # type: ignore[attr-defined]
+    root = merge_stories(store, s1, s2, now=NOW)
+    assert root == s1 and resolve_story(store, s2) == s1
+    assert [s.size for s in latest_stories(store)] == [2]
+    # split e2 back out: it forms its own story and the next near-copy of it does not rejoin s1
+    fresh = split_story(store, s1, ["e2"], now=NOW)
+    assert get_article(store, "e2").story == fresh  # type: ignore[union-attr]
+    bridge = add(index, "e3", a + " " + b, source="outlet-c")
+    assert resolve_story(store, fresh) != resolve_story(store, s1)
+    assert bridge.story_id in (fresh, s1)  # type: ignore[attr-defined]
+    sizes = sorted(s.size for s in latest_stories(store))
+    assert sizes == [1, 2]
+    try:
+        split_story(store, s1, ["nope"], now=NOW)
+    except InputError as exc:
+        assert "not in story" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("split of an unknown article must fail")

@@ -1,0 +1,37 @@
+"""Operator corrections to clustering: merge two stories, split articles out of one.
+
+Both are single Lua calls (``lua/admin.lua``), atomic against concurrent ingestion. A split is
+remembered: the split articles are not pulled back into their old story by later matches, and the
+two stories are never merged again automatically (an operator can still merge them).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import redis
+
+from storage.connection import Store
+from wirewatch.errors import InputError, StoreUnavailable
+
+_SCRIPT = resources.files("storage").joinpath("lua", "admin.lua").read_text(encoding="utf-8")
+
+
+def _call(store: Store, args: list[str | float | int]) -> list[str]:
+    try:
+        reply = store.text.register_script(_SCRIPT)(args=args)
+    except redis.RedisError as exc:
+        raise StoreUnavailable(f"Redis at {store.description}: {exc}") from exc
+    if reply[0] == "error":
+        raise InputError(str(reply[1]))
+    return [str(x) for x in reply]
+
+
+def merge_stories(store: Store, story: str, other: str, *, now: float, event_maxlen: int = 100_000) -> str:
+    """Merge ``other`` into ``story``; returns the surviving story id."""
+    return _call(store, ["merge", store.keys.prefix, now, event_maxlen, story, other])[1]
+
+
+def split_story(store: Store, story: str, article_ids: list[str], *, now: float, event_maxlen: int = 100_000) -> str:
+    """Move ``article_ids`` out of ``story`` into a new story; returns the new story's id."""
+    return _call(store, ["split", store.keys.prefix, now, event_maxlen, story, *article_ids])[1]
