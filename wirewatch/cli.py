@@ -289,14 +289,16 @@ def extract(ctx: click.Context, url: str | None, jsonl: bool, file: str | None) 
     for n, line in enumerate(_lines(file), 1):
         if not line.strip():
             continue
+        page_url: Any = None
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict) or not isinstance(obj.get("html"), str):
                 raise InputError(f'line {n}: expected {{"url": ..., "html": ...}}')
-            out = extract_article(obj["html"], obj.get("url")).to_json()
+            page_url = obj.get("url") if isinstance(obj.get("url"), str) else None
+            out = extract_article(obj["html"], page_url).to_json()
         except (ValueError, InputError) as exc:
-            out = {"url": obj.get("url") if isinstance(locals().get("obj"), dict) else None,
-                   "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            out = {"url": page_url, "error": message}
         click.echo(json.dumps(out, ensure_ascii=False))
 
 
