@@ -62,14 +62,18 @@ def test_unknown_topic_and_field_rejected() -> None:
 sources:
   - {name: a, url: "https://e.org/f", topics: [nope], colour: red}
 """
-    msg = str(pytest.raises(ConfigError, parse_sources, bad, "s.yaml").value)
+    with pytest.raises(ConfigError) as err:
+        parse_sources(bad, "s.yaml")
+    msg = str(err.value)
     assert "unknown topic 'nope'" in msg and "field 'colour'" in msg
 
 
 def test_invalid_yaml_names_line(tmp_path: Path) -> None:
     p = tmp_path / "s.yaml"
     p.write_text("sources:\n  - name: a\n   url: [\n")
-    msg = str(pytest.raises(ConfigError, load_sources, p).value)
+    with pytest.raises(ConfigError) as err:
+        load_sources(p)
+    msg = str(err.value)
     assert str(p) in msg and "invalid YAML" in msg
 
 

@@ -22,7 +22,9 @@ def test_redis_url_falls_back_to_redis_url() -> None:
 
 def test_all_bad_values_reported_at_once() -> None:
     env = {"WIREWATCH_CONCURRENCY": "many", "WIREWATCH_LOG_FORMAT": "xml", "WIREWATCH_OBEY_ROBOTS": "perhaps"}
-    msg = str(pytest.raises(ConfigError, load_settings, env=env).value)
+    with pytest.raises(ConfigError) as err:
+        load_settings(env=env)
+    msg = str(err.value)
     assert "CONCURRENCY" in msg and "log_format" in msg and "OBEY_ROBOTS" in msg
 
 
