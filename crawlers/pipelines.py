@@ -25,7 +25,7 @@ class BackendPipeline:
     def backend(self) -> CrawlBackend:
         # The backend holds live connections (not copyable into Scrapy settings): the spider is
         # constructed with it, and the pipeline finds it there.
-        return self.crawler.spider.backend  # type: ignore[union-attr,no-any-return]
+        return self.crawler.spider.backend  # type: ignore[union-attr]
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ArticleItem):

@@ -17,8 +17,10 @@ def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe:
     from scrapy.utils.reactor import install_reactor
 
     install_reactor(REACTOR)
-    from twisted.internet import reactor
+    from twisted.internet import reactor as _reactor
     from twisted.internet.defer import Deferred
+
+    reactor: Any = _reactor
 
     daemon = Daemon(settings, sources, store, dedupe)
     outcome: dict[str, Any] = {}
@@ -30,10 +32,10 @@ def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe:
         d: Deferred[RunSummary] = Deferred.fromFuture(asyncio.ensure_future(main()))
         d.addCallback(lambda summary: outcome.setdefault("summary", summary))
         d.addErrback(lambda failure: outcome.setdefault("error", failure))
-        d.addBoth(lambda _: reactor.stop())  # type: ignore[attr-defined]
+        d.addBoth(lambda _: reactor.stop())
 
-    reactor.callWhenRunning(go)  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    reactor.callWhenRunning(go)
+    reactor.run(installSignalHandlers=False)
     if "error" in outcome:
         outcome["error"].raiseException()
     summary: RunSummary = outcome.get("summary", daemon.summary)

@@ -28,8 +28,10 @@ EMBEDDED_DB_NAME = "wirewatch.rdb"
 class Store:
     """The Redis clients plus the key schema: passed explicitly to everything that touches Redis."""
 
-    text: redis.Redis
-    raw: redis.Redis
+    # Typed Any: redis-py's annotations cannot express decode_responses, so every reply would be
+    # ``bytes | str`` and need a cast. The two clients differ only in that.
+    text: Any
+    raw: Any
     keys: Keys
     description: str
     _embedded: Any = None

@@ -63,7 +63,7 @@ class Ctx:
 def dedupe_config(settings: Settings) -> Any:
     from dedupe import DedupeConfig
 
-    overrides = {
+    overrides: dict[str, Any] = {
         "threshold": settings.dedupe_threshold,
         "containment": settings.dedupe_containment,
         "shingle_size": settings.dedupe_shingle_size,
@@ -87,7 +87,7 @@ def _read_input(path: str | None) -> bytes:
     if path in (None, "-"):
         return sys.stdin.buffer.read()
     try:
-        return Path(path).read_bytes()  # type: ignore[arg-type]
+        return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 

@@ -79,7 +79,7 @@ class IngestSpider(Spider):
         kwargs.setdefault("max_articles", crawler.settings.getint("WIREWATCH_MAX_ARTICLES_PER_RUN", 200))
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
-        return spider  # type: ignore[no-any-return]
+        return spider
 
     async def start(self) -> Any:
         # No start requests: work arrives through submit().
@@ -137,8 +137,8 @@ class IngestSpider(Spider):
         body = response.body
         digest = hashlib.sha1(body).hexdigest()
         if response.meta.get("listing"):
-            run.etag = response.headers.get("ETag", b"").decode("latin-1") or ""
-            run.last_modified = response.headers.get("Last-Modified", b"").decode("latin-1") or ""
+            run.etag = (response.headers.get("ETag") or b"").decode("latin-1")
+            run.last_modified = (response.headers.get("Last-Modified") or b"").decode("latin-1")
             run.body_hash = digest
             if digest == response.meta.get("previous_hash"):
                 run.not_modified = True
