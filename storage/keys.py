@@ -33,6 +33,11 @@ p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TT
 p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
 p:queue                                stream  due source runs (field ``job``: the source as JSON);
                                                consumer group ``crawlers``, acked when the run landed
+p:stories:source:<source>              zset    root story id -> updated timestamp, for every outlet
+                                               in the story (serving index; story hashes also carry
+                                               summary, summary_rep, headline for the API)
+p:topics                               zset    topic -> last story update (serving index)
+p:serving:quiet                        string  updated time up to which story.quiet was announced
 =====================================  ======  ==================================================
 """
 
@@ -148,3 +153,15 @@ class Keys:
     @property
     def queue(self) -> str:
         return f"{self.prefix}:queue"
+
+    # -- serving indexes (written by commit.lua's serving block; read by storage.queries)
+    def source_stories(self, source: str) -> str:
+        return f"{self.prefix}:stories:source:{source}"
+
+    @property
+    def topics(self) -> str:
+        return f"{self.prefix}:topics"
+
+    @property
+    def quiet_mark(self) -> str:
+        return f"{self.prefix}:serving:quiet"

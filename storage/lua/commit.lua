@@ -155,6 +155,43 @@ end
 redis.call('ZADD', p .. ':stories:updated', now, root)
 for _, t in ipairs(topics) do redis.call('ZADD', p .. ':topic:' .. t .. ':stories', now, root) end
 
+-- serving indexes: what the HTTP API filters on (stories per outlet, known topics), the summary
+-- of the representative, and the lifecycle events it announces (outlet joined, headline changed,
+-- stories merged). `headline` is the title last announced, so a new representative with the same
+-- title stays silent.
+local sev = p .. ':events'
+for src, _ in pairs(outlets) do
+  local skeyed = p .. ':stories:source:' .. src
+  redis.call('ZADD', skeyed, now, root)
+  for _, r in ipairs(merged) do redis.call('ZREM', skeyed, r) end
+end
+for _, t in ipairs(topics) do redis.call('ZADD', p .. ':topics', now, t) end
+local cur = redis.call('HMGET', skey, 'rep', 'title', 'headline')
+if cur[1] == aid then
+  local text, cut = art.text, 480
+  if #text > cut then
+    -- never cut inside a UTF-8 sequence (continuation bytes are 0x80-0xBF)
+    while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
+    text = text:sub(1, cut)
+  end
+  redis.call('HSET', skey, 'summary', text, 'summary_rep', aid)
+end
+if cur[3] ~= cur[2] then redis.call('HSET', skey, 'headline', cur[2] or '') end
+if created == 0 then
+  if outlets[art.source] == 1 then
+    redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.outlet_joined', 'story', root,
+      'source', art.source, 'article', aid, 'size', size)
+  end
+  if cur[3] and cur[3] ~= cur[2] then
+    redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.headline_changed', 'story', root,
+      'title', cur[2] or '', 'previous', cur[3])
+  end
+end
+if #merged > 0 then
+  redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.merged', 'story', root,
+    'merged', table.concat(merged, ' '), 'size', size)
+end
+
 local ev = p .. ':events'
 local kind = 'story.updated'
 if created == 1 then kind = 'story.created' end
