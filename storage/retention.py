@@ -1,0 +1,425 @@
+"""Retention: what keeps Redis memory bounded over years of crawling.
+
+Two horizons, both measured on the time an article was stored (``fetched_at``):
+
+* the **dedupe window** (``dedupe_window``): past it an article can no longer join a story, so its
+  index entries go: LSH bucket entries, signature, content-hash entry, ``lsh:times`` entry. This is
+  most of an article's footprint besides its text.
+* the **retention age** (``retention_age``, 0 = forever): past it the article itself goes, with its
+  story membership, seen-hash entries and split set; a story left without members goes too (hash,
+  members, ``stories:updated`` and topic entries), as does the merge stub the article opened. Events
+  older than the age are trimmed from the stream, which is also capped at ``event_stream_maxlen``.
+
+Bucket ids are recomputed from the stored signature (``dedupe.minhash.band_ids``), so a sweep never
+scans the index. Deletions run in a Lua script per batch, re-checking each article's age inside it,
+so a sweep racing the daemon never removes a young item. A *deep* sweep also scans the seen hashes
+and the index for entries whose article is gone (entries keyed by URL variants the article record
+does not keep, or written under other dedupe settings); run it now and then (``--deep``).
+
+In Redis Cluster every key shares the prefix's hash tag, so each script's keys live in one slot;
+the first key is declared so the client routes the call to that slot's node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dedupe.minhash import band_ids
+from storage.connection import Store
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+_EXPIRE_LUA = """
+-- KEYS[1]: the zset the ids were read from (declared so a cluster client routes the call)
+-- ARGV: prefix, mode ('index' | 'article'), cutoff, then per article:
+--       id, n, n band ids, m, m (seen key, field) pairs
+local p = ARGV[1]
+local mode = ARGV[2]
+local cutoff = tonumber(ARGV[3])
+local lsh_times = p .. ':lsh:times'
+local by_time = p .. ':articles:by_time'
+local removed, stories = 0, 0
+
+local function find(story)
+  local cur = story
+  for _ = 1, 64 do
+    local parent = redis.call('HGET', p .. ':story:' .. cur, 'parent')
+    if not parent or parent == '' then break end
+    cur = parent
+  end
+  return cur
+end
+
+local function unindex(aid, bands)
+  for b, band in ipairs(bands) do
+    local bkey = p .. ':lsh:' .. (b - 1)
+    local cur = redis.call('HGET', bkey, band)
+    if cur then
+      local keep = {}
+      for id in string.gmatch(cur, '%S+') do
+        if id ~= aid then keep[#keep + 1] = id end
+      end
+      if #keep == 0 then
+        redis.call('HDEL', bkey, band)
+      else
+        redis.call('HSET', bkey, band, table.concat(keep, ' '))
+      end
+    end
+  end
+  local chash = redis.call('HGET', p .. ':article:' .. aid, 'content_hash')
+  if chash and chash ~= '' and redis.call('HGET', p .. ':hash:content', chash) == aid then
+    redis.call('HDEL', p .. ':hash:content', chash)
+  end
+  redis.call('DEL', p .. ':sig:' .. aid)
+  redis.call('ZREM', lsh_times, aid)
+end
+
+-- a story record with its members and its "kept apart" set (and its mentions in the others')
+local function drop_story(sid)
+  local skey = p .. ':story:' .. sid
+  for _, other in ipairs(redis.call('SMEMBERS', skey .. ':apart')) do
+    redis.call('SREM', p .. ':story:' .. other .. ':apart', sid)
+  end
+  redis.call('DEL', skey, skey .. ':members', skey .. ':apart')
+end
+
+local function drop_from_story(aid, story, source)
+  local root = find(story)
+  local skey = p .. ':story:' .. root
+  local mkey = skey .. ':members'
+  redis.call('ZREM', mkey, aid)
+  local left = redis.call('ZCARD', mkey)
+  local raw = redis.call('HGET', skey, 'outlets')
+  local outlets = {}
+  if raw and raw ~= '' and raw ~= '{}' then outlets = cjson.decode(raw) end
+  if left == 0 then
+    for src, _ in pairs(outlets) do redis.call('ZREM', p .. ':stories:source:' .. src, root) end
+    raw = redis.call('HGET', skey, 'topics')
+    if raw and raw ~= '' then
+      for _, t in ipairs(cjson.decode(raw)) do
+        local tkey = p .. ':topic:' .. t .. ':stories'
+        redis.call('ZREM', tkey, root)
+        if redis.call('ZCARD', tkey) == 0 then redis.call('ZREM', p .. ':topics', t) end
+      end
+    end
+    redis.call('ZREM', p .. ':stories:updated', root)
+    drop_story(root)
+    stories = stories + 1
+    return
+  end
+  if source and outlets[source] then
+    local n = outlets[source] - 1
+    if n > 0 then
+      outlets[source] = n
+    else
+      outlets[source] = nil
+      redis.call('ZREM', p .. ':stories:source:' .. source, root)
+    end
+    if next(outlets) == nil then
+      redis.call('HSET', skey, 'outlets', '{}')
+    else
+      redis.call('HSET', skey, 'outlets', cjson.encode(outlets))
+    end
+  end
+  redis.call('HSET', skey, 'size', left)
+  local cur = redis.call('HMGET', skey, 'rep', 'summary_rep')
+  if cur[1] == aid or cur[2] == aid then
+    -- the representative left: the longest remaining member takes over, with its summary
+    local best, best_len = nil, -1
+    for _, m in ipairs(redis.call('ZRANGE', mkey, 0, -1)) do
+      local len = redis.call('HSTRLEN', p .. ':article:' .. m, 'text')
+      if len > best_len then best, best_len = m, len end
+    end
+    local text, cut = redis.call('HGET', p .. ':article:' .. best, 'text') or '', 480
+    if #text > cut then
+      while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
+      text = text:sub(1, cut)
+    end
+    redis.call('HSET', skey, 'rep', best, 'rep_len', best_len, 'summary', text, 'summary_rep', best)
+  end
+end
+
+local i = 4
+while ARGV[i] do
+  local aid = ARGV[i]
+  local nb = tonumber(ARGV[i + 1])
+  local bands = {}
+  for b = 1, nb do bands[b] = ARGV[i + 1 + b] end
+  i = i + 2 + nb
+  local ns = tonumber(ARGV[i])
+  local seen_at = i + 1
+  i = i + 1 + 2 * ns
+  if mode == 'index' then
+    local t = redis.call('ZSCORE', lsh_times, aid)
+    if t and tonumber(t) < cutoff then
+      unindex(aid, bands)
+      removed = removed + 1
+    end
+  else
+    local t = redis.call('ZSCORE', by_time, aid)
+    if t and tonumber(t) < cutoff then
+      if redis.call('ZSCORE', lsh_times, aid) then unindex(aid, bands) end
+      for s = 0, ns - 1 do
+        local key, fld = ARGV[seen_at + 2 * s], ARGV[seen_at + 2 * s + 1]
+        if redis.call('HGET', key, fld) == aid then redis.call('HDEL', key, fld) end
+      end
+      local akey = p .. ':article:' .. aid
+      local f = redis.call('HMGET', akey, 'story', 'source')
+      if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2]) end
+      -- the story this article opened, if since merged into another: only a forwarding stub now
+      local parent = redis.call('HGET', p .. ':story:s' .. aid, 'parent')
+      if parent and parent ~= '' then drop_story('s' .. aid) end
+      redis.call('DEL', akey, p .. ':split:' .. aid)
+      redis.call('ZREM', by_time, aid)
+      removed = removed + 1
+    end
+  end
+end
+return {removed, stories}
+"""
+
+# Compare-and-set on one hash field: rewrite (or delete, when the new value is '') only if unchanged.
+_CAS_LUA = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPolicy:
+    """How long things are kept. ``max_age`` 0 keeps articles forever (the index still expires)."""
+
+    max_age: int
+    index_window: int
+    bands: int
+    event_maxlen: int
+    batch: int = BATCH
+
+    def __post_init__(self) -> None:
+        if self.max_age < 0:
+            raise ValueError(f"max_age must be 0 (forever) or positive, got {self.max_age}")
+        if self.index_window < 1:
+            raise ValueError(f"index_window must be positive, got {self.index_window}")
+        if self.bands < 1:
+            raise ValueError(f"bands must be positive, got {self.bands}")
+        if self.event_maxlen < 1:
+            raise ValueError(f"event_maxlen must be positive, got {self.event_maxlen}")
+        if self.batch < 1:
+            raise ValueError(f"batch must be positive, got {self.batch}")
+
+    @classmethod
+    def from_settings(cls, settings: Any, dedupe: Any) -> RetentionPolicy:
+        """From ``wirewatch.settings.Settings`` and the ``dedupe.DedupeConfig`` the daemon uses."""
+        return cls(
+            max_age=settings.retention_age,
+            index_window=dedupe.window_seconds,
+            bands=dedupe.bands,
+            event_maxlen=settings.event_stream_maxlen,
+        )
+
+
+@dataclass(slots=True)
+class SweepReport:
+    index_expired: int = 0
+    articles_expired: int = 0
+    stories_expired: int = 0
+    events_trimmed: int = 0
+    # deep sweep only: stale entries found by scanning
+    seen_cleared: int = 0
+    buckets_cleaned: int = 0
+    orphans_cleared: int = 0
+    seconds: float = 0.0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.articles_expired} article(s) and {self.stories_expired} story(ies) expired, "
+            f"{self.index_expired} more unindexed, {self.events_trimmed} event(s) trimmed"
+        )
+        if self.seen_cleared or self.buckets_cleaned or self.orphans_cleared:
+            text += (
+                f"; deep: {self.seen_cleared} seen entries, {self.buckets_cleaned} buckets, "
+                f"{self.orphans_cleared} orphans"
+            )
+        return f"{text} in {self.seconds:.1f}s"
+
+
+def seen_field(value: str) -> str:
+    """The field a seen hash files ``value`` (a GUID or URL) under: the crawler's scheme."""
+    return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
+
+
+def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, deep: bool = False) -> SweepReport:
+    """Remove everything past its horizon; idempotent, safe to run from several processes."""
+    started = time.monotonic()
+    now = time.time() if now is None else now
+    report = SweepReport()
+    script = store.raw.register_script(_EXPIRE_LUA)
+    if policy.max_age:
+        report.articles_expired, report.stories_expired = _expire(
+            store, script, policy, "article", now - policy.max_age
+        )
+    report.index_expired, _ = _expire(store, script, policy, "index", now - policy.index_window)
+    report.events_trimmed = _trim_events(store, policy, now)
+    if deep:
+        cas = store.raw.register_script(_CAS_LUA)
+        report.seen_cleared = _gc_seen(store)
+        report.buckets_cleaned = _gc_buckets(store, cas)
+        report.orphans_cleared = _gc_orphans(store, cas)
+    report.seconds = time.monotonic() - started
+    log.info("retention sweep: %s", report.summary())
+    return report
+
+
+def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutoff: float) -> tuple[int, int]:
+    k = store.keys
+    zkey = k.lsh_times if mode == "index" else k.articles_by_time
+    removed = stories = 0
+    while True:
+        ids = [str(i) for i in store.text.zrangebyscore(zkey, "-inf", f"({cutoff!r}", start=0, num=policy.batch)]
+        if not ids:
+            break
+        pipe = store.raw.pipeline(transaction=False)
+        for aid in ids:
+            pipe.get(k.signature(aid))
+            if mode == "article":
+                pipe.hmget(k.article(aid), "source", "canonical_url", "url", "guid")
+        replies = pipe.execute()
+        step = 1 if mode == "index" else 2
+        sigs = replies[::step]
+        bands = _bands(sigs, policy.bands)
+        args: list[Any] = [k.prefix, mode, repr(cutoff)]
+        for n, aid in enumerate(ids):
+            args += [aid, len(bands[n]), *bands[n]]
+            pairs = _seen_pairs(store, replies[2 * n + 1]) if mode == "article" else []
+            args.append(len(pairs))
+            for key, fld in pairs:
+                args += [key, fld]
+        done, gone = script(keys=[zkey], args=args)
+        removed += int(done)
+        stories += int(gone)
+        if int(done) == 0:
+            # every id was re-stamped younger meanwhile (re-added): nothing left to do this round
+            break
+    return removed, stories
+
+
+def _bands(sigs: Sequence[bytes | None], bands: int) -> list[tuple[str, ...]]:
+    """LSH bucket ids recomputed from packed signatures (none where the signature is missing)."""
+    out: list[tuple[str, ...]] = [() for _ in sigs]
+    by_length: dict[int, list[int]] = {}
+    for n, sig in enumerate(sigs):
+        if sig and len(sig) % 4 == 0 and len(sig) // 4 >= bands:
+            by_length.setdefault(len(sig), []).append(n)
+    for length, rows in by_length.items():
+        matrix = np.frombuffer(b"".join(sigs[n] or b"" for n in rows), dtype="<u4").reshape(len(rows), length // 4)
+        for n, ids in zip(rows, band_ids(matrix.astype(np.uint32), bands), strict=True):
+            out[n] = ids
+    return out
+
+
+def _seen_pairs(store: Store, fields: list[bytes | None]) -> list[tuple[str, str]]:
+    """Seen-hash entries an article was filed under, as far as its record tells (the deep sweep finds
+    the rest: entries under a feed's own URL for the article, when it differs)."""
+    source, canonical, url, guid = (f.decode() if f else "" for f in fields)
+    k = store.keys
+    pairs = {(k.seen_url, seen_field(u)) for u in (canonical, url) if u}
+    if source:
+        pairs |= {(k.seen_source(source), seen_field(v)) for v in (guid, canonical, url) if v}
+    return sorted(pairs)
+
+
+def _trim_events(store: Store, policy: RetentionPolicy, now: float) -> int:
+    k = store.keys
+    # exact trims (the commit path trims approximately): an hourly sweep can afford them
+    trimmed = int(store.text.xtrim(k.events, maxlen=policy.event_maxlen, approximate=False))
+    if policy.max_age:
+        minid = f"{int((now - policy.max_age) * 1000)}-0"
+        trimmed += int(store.text.xtrim(k.events, minid=minid, approximate=False))
+    return trimmed
+
+
+def glob_escape(prefix: str) -> str:
+    """``prefix`` escaped for a SCAN MATCH pattern (shared by the modules that scan the prefix)."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter), for pipelined batches."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _gc_seen(store: Store) -> int:
+    """Drop seen entries that name an article no longer stored ("-" marks a filtered page: kept)."""
+    k = store.keys
+    cleared = 0
+    for key in list(store.text.scan_iter(match=glob_escape(k.seen_source("")) + "*", count=500)):
+        for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
+            live = [(f, v) for f, v in chunk if v and v != "-"]
+            pipe = store.text.pipeline(transaction=False)
+            for _, aid in live:
+                pipe.exists(k.article(aid))
+            stale = [f for (f, _), exists in zip(live, pipe.execute(), strict=True) if not exists]
+            if stale:
+                cleared += int(store.text.hdel(key, *stale))
+    return cleared
+
+
+def _gc_buckets(store: Store, cas: Any) -> int:
+    """Rewrite LSH buckets that still name unindexed articles (left by other dedupe settings)."""
+    k = store.keys
+    cleaned = 0
+    band_keys = [key for key in store.text.scan_iter(match=glob_escape(k.lsh_band(0))[:-1] + "*", count=500)
+                 if key != k.lsh_times]
+    for key in band_keys:
+        for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
+            ids = sorted({aid for _, value in chunk for aid in value.split()})
+            live = _indexed(store, ids)
+            for bucket, value in chunk:
+                keep = [aid for aid in value.split() if aid in live]
+                if len(keep) != len(value.split()):
+                    cleaned += int(cas(keys=[key], args=[bucket, value, " ".join(keep)]))
+    return cleaned
+
+
+def _gc_orphans(store: Store, cas: Any) -> int:
+    """Signatures and content-hash entries of articles no longer indexed."""
+    k = store.keys
+    cleared = 0
+    sig_len = len(k.signature(""))
+    for chunk in chunked(store.text.scan_iter(match=glob_escape(k.sig_prefix) + "*", count=500), 500):
+        live = _indexed(store, [key[sig_len:] for key in chunk])
+        stale = [key for key in chunk if key[sig_len:] not in live]
+        for key in stale:
+            # one key per DEL: in a cluster a multi-key DEL must stay within a slot anyway
+            cleared += int(store.text.delete(key))
+    for chunk in chunked(store.text.hscan_iter(k.content_hashes, count=1000), 1000):
+        live = _indexed(store, [aid for _, aid in chunk])
+        for chash, aid in chunk:
+            if aid not in live:
+                cleared += int(cas(keys=[k.content_hashes], args=[chash, aid, ""]))
+    return cleared
+
+
+def _indexed(store: Store, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    scores = store.text.zmscore(store.keys.lsh_times, list(ids))
+    return {aid for aid, score in zip(ids, scores, strict=True) if score is not None}

@@ -1,0 +1,242 @@
+"""Retention: everything past its horizon disappears with all its traces; nothing younger changes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from dedupe import DedupeConfig
+from storage.connection import Store
+from storage.retention import RetentionPolicy, seen_field, sweep
+from storage.stories import get_stories
+from tests.ops.conftest import Doc, Ingest
+
+DAY = 86400.0
+
+
+def dump(store: Store) -> dict[str, Any]:
+    """Every key of the test database with its full value (streams excluded: wall-clock ids)."""
+    out: dict[str, Any] = {}
+    for key in store.text.scan_iter(count=1000):
+        kind = store.text.type(key)
+        if kind == "hash":
+            out[key] = store.raw.hgetall(key)
+        elif kind == "zset":
+            out[key] = store.text.zrange(key, 0, -1, withscores=True)
+        elif kind == "set":
+            out[key] = store.text.smembers(key)
+        elif kind == "string":
+            out[key] = store.raw.get(key)
+    return out
+
+
+def tokens(value: Any) -> set[str]:
+    """Every whitespace-separated token anywhere in a dumped value (ids inside buckets, members...)."""
+    if isinstance(value, bytes):
+        return set(value.decode("utf-8", "replace").split())
+    if isinstance(value, str):
+        return set(value.split())
+    if isinstance(value, dict):
+        return set().union(*(tokens(k) | tokens(v) for k, v in value.items())) if value else set()
+    if isinstance(value, list | set | tuple):
+        return set().union(*(tokens(v) for v in value)) if value else set()
+    return set()
+
+
+def traces(store: Store, article_id: str) -> list[str]:
+    """Keys of the prefix whose name or value still mentions ``article_id``."""
+    found = []
+    for key, value in dump(store).items():
+        if not key.startswith(store.keys.prefix + ":"):
+            continue
+        if key.split(":")[-1] == article_id or article_id in tokens(value):
+            found.append(key)
+    return found
+
+
+def policy(max_age: float, window: float, *, bands: int = 32, event_maxlen: int = 10_000) -> RetentionPolicy:
+    return RetentionPolicy(max_age=int(max_age), index_window=int(window), bands=bands, event_maxlen=event_maxlen)
+
+
+# a window longer than the retention age, so one story can hold articles on both sides of it
+@pytest.mark.parametrize("dedupe_config", [DedupeConfig(window_seconds=int(60 * DAY))])
+def test_articles_past_the_age_disappear_with_every_trace(
+    store: Store, ingest: Ingest, corpus: list[Doc], dedupe_config: DedupeConfig
+) -> None:
+    now = time.time()
+    old_ids, young_ids = set(), set()
+    for n, doc in enumerate(corpus):
+        # every wire story gets one old copy and young copies; singles alternate
+        old = doc.id.endswith("c0") or (doc.id.startswith("s") and n % 2 == 0)
+        when = now - 40 * DAY + n if old else now - 2 * DAY + n
+        ingest(doc, when)
+        (old_ids if old else young_ids).add(doc.id)
+    k = store.keys
+    before = dump(store)
+    young_articles = {aid: before[k.article(aid)] for aid in young_ids}
+    story_of = {aid: store.text.hget(k.article(aid), "story") for aid in old_ids | young_ids}
+    # the corpus must give stories that straddle the age line, or the test proves little
+    straddling = {story_of[a] for a in old_ids} & {story_of[a] for a in young_ids}
+    assert straddling
+
+    report = sweep(store, policy(30 * DAY, 60 * DAY), now=now)
+
+    assert report.articles_expired == len(old_ids)
+    for aid in old_ids:
+        assert traces(store, aid) == [], aid
+    for aid, record in young_articles.items():
+        assert store.raw.hgetall(k.article(aid)) == record
+        assert store.text.zscore(k.articles_by_time, aid) is not None
+        assert store.text.zscore(k.lsh_times, aid) is not None
+        assert store.raw.get(k.signature(aid)) == before[k.signature(aid)]
+    # straddling stories survive with exactly their young members, sizes and outlets updated
+    for story in get_stories(store, sorted(straddling)):
+        members = {a.id for a in story.articles}
+        assert members == {a for a in young_ids if story_of[a] == story.id}
+        assert story.size == len(members)
+        rep = store.text.hget(k.story(story.id), "rep")
+        assert rep in members
+    gone = {story_of[a] for a in old_ids} - {story_of[a] for a in young_ids}
+    assert report.stories_expired == len(gone)
+    for sid in gone:
+        assert not store.text.exists(k.story(sid), k.story_members(sid))
+        assert store.text.zscore(k.stories_updated, sid) is None
+        assert store.text.zscore(k.topic_stories("ukraine"), sid) is None
+
+
+def test_index_expires_after_the_window_but_articles_stay(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - (5 * DAY if n % 2 else DAY) + n)
+    k = store.keys
+    aged = [d.id for n, d in enumerate(corpus) if n % 2]
+    fresh = [d.id for n, d in enumerate(corpus) if not n % 2]
+    buckets_before = {b: store.text.hgetall(k.lsh_band(b)) for b in range(32)}
+
+    report = sweep(store, policy(90 * DAY, 3 * DAY), now=now)
+
+    assert report.index_expired == len(aged) and report.articles_expired == 0
+    bucket_ids = {aid for b in range(32) for v in store.text.hvals(k.lsh_band(b)) for aid in v.split()}
+    hashed = set(store.text.hvals(k.content_hashes))
+    for aid in aged:
+        assert store.text.exists(k.article(aid))
+        assert not store.text.exists(k.signature(aid))
+        assert store.text.zscore(k.lsh_times, aid) is None
+        assert aid not in bucket_ids and aid not in hashed
+    for aid in fresh:
+        assert store.text.exists(k.signature(aid)) and aid in bucket_ids and aid in hashed
+    # buckets that held only fresh ids are untouched
+    for b, buckets in buckets_before.items():
+        for bucket, value in buckets.items():
+            if not set(value.split()) & set(aged):
+                assert store.text.hget(k.lsh_band(b), bucket) == value
+
+
+def test_a_second_sweep_finds_nothing(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - (100 if n % 3 else 1) * DAY + n)
+    first = sweep(store, policy(30 * DAY, 3 * DAY), now=now)
+    snapshot = dump(store)
+    second = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
+    assert first.articles_expired > 0
+    assert (second.articles_expired, second.index_expired, second.stories_expired) == (0, 0, 0)
+    assert (second.seen_cleared, second.buckets_cleaned, second.orphans_cleared) == (0, 0, 0)
+    assert dump(store) == snapshot
+
+
+def test_everything_goes_when_everything_is_old(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    start = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, start + n)
+    k = store.keys
+    events = store.text.xlen(k.events)
+    assert events >= 2 * len(corpus)
+    # a sweep 31 days later: articles, stories, index and the events (wall-clock stamped) are all old
+    report = sweep(store, policy(30 * DAY, 3 * DAY), now=time.time() + 31 * DAY)
+    assert report.articles_expired == len(corpus)
+    assert report.events_trimmed == events
+    left = {key for key in dump(store) if key.startswith(k.prefix + ":")}
+    assert left <= {k.schema}
+    assert store.text.xlen(k.events) == 0
+
+
+def test_event_stream_is_capped_to_the_newest(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now + n)
+    k = store.keys
+    events = store.text.xlen(k.events)
+    newest = [entry_id for entry_id, _ in store.text.xrevrange(k.events, count=5)]
+    report = sweep(store, policy(30 * DAY, 3 * DAY, event_maxlen=5), now=now + len(corpus))
+    assert report.events_trimmed == events - 5
+    assert [entry_id for entry_id, _ in store.text.xrevrange(k.events)] == newest
+
+
+def test_deep_sweep_cleans_buckets_left_by_other_dedupe_settings(
+    store: Store, ingest: Ingest, corpus: list[Doc]
+) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - 40 * DAY + n)
+    k = store.keys
+    # index written with 32 bands, swept as if the operator had changed dedupe_bands to 16
+    quick = sweep(store, policy(30 * DAY, 3 * DAY, bands=16), now=now)
+    assert quick.articles_expired == len(corpus)
+    leftovers = sum(store.text.hlen(k.lsh_band(b)) for b in range(32))
+    assert leftovers > 0
+    deep = sweep(store, policy(30 * DAY, 3 * DAY, bands=16), now=now, deep=True)
+    assert deep.buckets_cleaned == leftovers
+    assert sum(store.text.hlen(k.lsh_band(b)) for b in range(32)) == 0
+
+
+# storage/lua/commit.lua reads the seen pairs from ARGV[12 + nb], which is the article payload, so
+# the pairs land one slot off (key = payload, field = seen key). Reported; strict, so the marker
+# must go once the commit is fixed.
+SEEN_BUG = pytest.mark.xfail(strict=True, reason="commit.lua writes seen pairs one argument off")
+
+
+@SEEN_BUG
+def test_seen_entries_go_with_their_article_and_no_sooner(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    now = time.time()
+    k = store.keys
+    # a seen entry under a URL the article record does not keep (the feed's own link): the crawler
+    # writes those; only the deep sweep finds them
+    feed_field = seen_field("https://feeds.example/item/1")
+    victim = corpus[0].id
+    for n, doc in enumerate(corpus):
+        old = n % 2 == 0
+        ingest(doc, now - (40 if old else 1) * DAY + n, extra_seen=((k.seen_url, feed_field),) if doc.id == victim else ())
+    young = [d for n, d in enumerate(corpus) if n % 2]
+    old_docs = [d for n, d in enumerate(corpus) if not n % 2]
+    sweep(store, policy(30 * DAY, 3 * DAY), now=now)
+    for doc in young:
+        assert store.text.hget(k.seen_url, seen_field(f"https://{doc.source}.example/{doc.id}")) == doc.id
+        assert store.text.hget(k.seen_source(doc.source), seen_field(f"guid-{doc.id}")) == doc.id
+    for doc in old_docs:
+        assert store.text.hget(k.seen_url, seen_field(f"https://{doc.source}.example/{doc.id}")) is None
+        assert store.text.hget(k.seen_source(doc.source), seen_field(f"guid-{doc.id}")) is None
+    assert store.text.hget(k.seen_url, feed_field) == victim
+    deep = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
+    assert deep.seen_cleared == 1
+    assert store.text.hget(k.seen_url, feed_field) is None
+
+
+def test_keep_forever_still_expires_the_index(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - 400 * DAY + n)
+    report = sweep(store, policy(0, 3 * DAY), now=now)
+    assert report.articles_expired == 0 and report.index_expired == len(corpus)
+    assert store.text.zcard(store.keys.articles_by_time) == len(corpus)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("max_age", -1), ("index_window", 0), ("bands", 0), ("event_maxlen", 0), ("batch", 0)]
+)
+def test_policy_rejects_bad_values(field: str, value: int) -> None:
+    args = {"max_age": 1, "index_window": 1, "bands": 1, "event_maxlen": 1, field: value}
+    with pytest.raises(ValueError, match=field):
+        RetentionPolicy(**args)
