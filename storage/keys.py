@@ -38,6 +38,8 @@ p:stories:source:<source>              zset    root story id -> updated timestam
                                                summary, summary_rep, headline for the API)
 p:topics                               zset    topic -> last story update (serving index)
 p:serving:quiet                        string  updated time up to which story.quiet was announced
+p:ops:sweep                            hash    last retention sweep: at, counts (storage.retention)
+p:ops:migrating                        string  held while ``wirewatch migrate`` runs (TTL 1 hour)
 =====================================  ======  ==================================================
 """
 
@@ -165,3 +167,12 @@ class Keys:
     @property
     def quiet_mark(self) -> str:
         return f"{self.prefix}:serving:quiet"
+
+    # -- operations (retention sweeps, migrations)
+    @property
+    def last_sweep(self) -> str:
+        return f"{self.prefix}:ops:sweep"
+
+    @property
+    def migration_lock(self) -> str:
+        return f"{self.prefix}:ops:migrating"
