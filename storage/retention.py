@@ -277,6 +277,8 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
         report.buckets_cleaned = _gc_buckets(store, cas)
         report.orphans_cleared = _gc_orphans(store, cas)
     report.seconds = time.monotonic() - started
+    record = {name: getattr(report, name) for name in report.__dataclass_fields__ if name != "extra"}
+    store.text.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})
     log.info("retention sweep: %s", report.summary())
     return report
 
