@@ -10,7 +10,7 @@ reprints share one label. Hard negatives get labels of their own: a second story
 version's background paragraph, and one outlet's daily briefings and live pages that share a
 template header and footer.
 
-    python -m bench.dedupe_corpus [--seed N] [--out bench/data/dedupe/corpus.jsonl]
+    python -m bench.dedupe_corpus [--seed N] [--out bench/results/dedupe_corpus.jsonl]
 """
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--bases", type=int, default=220)
-    parser.add_argument("--out", type=Path, default=DATA / "corpus.jsonl")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/dedupe_corpus.jsonl"))
     args = parser.parse_args()
     docs = build_corpus(args.seed, args.bases)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from dedupe.cluster import InMemoryClusterer, new_story_id
 from dedupe.config import DedupeConfig
 from dedupe.decide import Candidate, Decision, Match, decide
 from dedupe.fingerprint import Fingerprint, fingerprint, fingerprint_many
-from dedupe.normalize import detect_origin, normalize
+from dedupe.normalize import detect_origin
 from dedupe.offline import cluster_lines
 
 __all__ = [
@@ -25,5 +25,4 @@ __all__ = [
     "fingerprint",
     "fingerprint_many",
     "new_story_id",
-    "normalize",
 ]

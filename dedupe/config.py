@@ -22,9 +22,9 @@ class DedupeConfig:
     whose shared page template (briefing header, live-blog shell) must not glue different stories.
     """
 
-    shingle_size: int = 4
+    shingle_size: int = 5
     num_perm: int = 128
-    bands: int = 32
+    bands: int = 42
     threshold: float = 0.5
     containment: float = 0.7
     window_seconds: int = 3 * 86400
