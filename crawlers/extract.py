@@ -24,6 +24,7 @@ import re
 from copy import deepcopy
 from dataclasses import dataclass, replace
 
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import load_html
 
@@ -31,7 +32,7 @@ from crawlers.extraction.body import clean_lines, main_text, run_trafilatura
 from crawlers.extraction.decode import decode_html
 from crawlers.extraction.language import page_language
 from crawlers.extraction.metadata import PageMetadata, page_metadata, parse_timestamp
-from crawlers.extraction.tree import bound_depth, select, strip_boilerplate
+from crawlers.extraction.tree import PARSER_DEPTH_LIMIT, bound_depth, select, strip_boilerplate
 from wirewatch.errors import ExtractionError
 from wirewatch.models import ExtractedArticle
 
@@ -98,7 +99,8 @@ def _parse(text: str) -> HtmlElement:
         raise ExtractionError(f"unparseable HTML: {err}") from err
     if root is None:
         raise ExtractionError("unparseable HTML")
-    bound_depth(root)
+    if bound_depth(root) >= PARSER_DEPTH_LIMIT:
+        raise ExtractionError(f"page nesting too deep (over {PARSER_DEPTH_LIMIT} levels)")
     return root
 
 
@@ -176,7 +178,12 @@ def extract_article(
             body = main_text(root, url)
     except RecursionError as err:
         raise ExtractionError("page nesting too deep to extract") from err
-    body = clean_lines(body, meta.title)
+    except (ValueError, TypeError, LookupError, etree.LxmlError) as err:
+        # A page that trips a parser or extractor is a page without an extractable article; the
+        # traceback stays in the log because it may also be our bug.
+        logger.warning("extraction failed url=%s: %r", url, err, exc_info=True)
+        raise ExtractionError(f"extraction failed: {err!r}") from err
+    body = clean_lines(body, meta.title, meta.authors)
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError(f"no article text found ({len(body)} characters)")
     logger.debug("extracted url=%s chars=%d", url, len(body))

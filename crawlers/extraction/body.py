@@ -62,6 +62,8 @@ _LABEL_MAX_WORDS = 30
 _HEADLINE_LABEL_CHARS = 30
 _REPEAT_MIN_WORDS = 6
 _SYMBOL_LINE_CHARS = 10
+_BYLINE_MAX_WORDS = 12
+_BY_WORDS = {"by", "par", "por", "von", "door", "di", "автор", "від", "بقلم"}
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None, mode: str, *, fast: bool = False) -> str:
@@ -111,18 +113,32 @@ def _is_repeat(key: str, others: list[str]) -> bool:
     return key.count(" ") + 1 >= _REPEAT_MIN_WORDS and any(len(o) > len(key) and key in o for o in others)
 
 
-def clean_lines(text: str, title: str | None) -> str:
-    """Drop furniture lines, headline repeats and pull quotes. Paragraphs stay in order."""
+def _is_byline(key: str, author_keys: list[str]) -> bool:
+    """"By Jane Doe", "05.03.2024 09:40 | Jane Doe": an author's name plus a date or a "by" word."""
+    for author in author_keys:
+        if author and author in key:
+            rest = key.replace(author, " ").split()
+            words = [w for w in rest if not w.isdigit()]
+            if len(words) <= 2 and (len(words) < len(rest) or (words and words[0] in _BY_WORDS)):
+                return True
+    return False
+
+
+def clean_lines(text: str, title: str | None, authors: tuple[str, ...] = ()) -> str:
+    """Drop furniture lines, headline and byline repeats, pull quotes. Paragraphs stay in order."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     keys = [_key(line) for line in lines]
     title_key = _key(title) if title else ""
+    author_keys = [_key(a) for a in authors]
     kept = []
     for line, key in zip(lines, keys, strict=True):
         words = len(line.split())
         if not key and len(line) < _SYMBOL_LINE_CHARS:
             continue  # separators, lone bullets and table pipes
         if title_key and _is_headline(key, title_key):
+            continue
+        if words <= _BYLINE_MAX_WORDS and _is_byline(key, author_keys):
             continue
         if words <= _LABEL_MAX_WORDS and _LABEL_LINE.match(line):
             continue

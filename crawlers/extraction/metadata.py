@@ -134,10 +134,23 @@ def _at_midnight(day: date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
 
 
+def _json_ld_url(ld: list[dict[str, Any]]) -> str | None:
+    for article in ld:
+        for field in ("url", "mainEntityOfPage"):
+            value = article.get(field)
+            value = value.get("@id") if isinstance(value, dict) else value
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                return value
+    return None
+
+
 def _canonical(found: str | None, url: str | None) -> str | None:
-    candidate = urljoin(url, found) if found and url else found
-    if candidate and urlsplit(candidate).scheme in ("http", "https"):
-        return candidate
+    try:
+        candidate = urljoin(url, found) if found and url else found
+        if candidate and urlsplit(candidate).scheme in ("http", "https"):
+            return candidate
+    except ValueError:  # "http://[::1": a malformed canonical link or page URL
+        pass
     return url
 
 
@@ -171,7 +184,8 @@ def page_metadata(root: HtmlElement, url: str | None) -> PageMetadata:
     return PageMetadata(
         title=document.title or None,
         authors=_authors(document.author),
-        canonical_url=_canonical(document.url, url),
+        # trafilatura falls back to the fetched URL; the article's JSON-LD URL is better evidence.
+        canonical_url=_canonical((document.url != url and document.url) or _json_ld_url(ld) or document.url, url),
         site_name=document.sitename or None,
         published=published,
         updated=updated,

@@ -16,6 +16,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 MAX_DEPTH = 180
+# libxml2 stops nesting at this depth and silently drops what lies deeper: such a tree is not the page.
+PARSER_DEPTH_LIMIT = 255
 _EDGE = r"(?:^|[\s_\-])"
 _END = r"(?:$|[\s_\-])"
 _BOILERPLATE_TOKENS = (
@@ -108,15 +110,23 @@ _HEADING_MAX_CHARS = 60
 _PROTECTED_SHARE = 0.5
 
 
-def bound_depth(root: HtmlElement, max_depth: int = MAX_DEPTH) -> None:
-    """Flatten subtrees below ``max_depth`` into their text so no recursive walker can overflow."""
+def bound_depth(root: HtmlElement, max_depth: int = MAX_DEPTH) -> int:
+    """Flatten subtrees below ``max_depth`` into their text so no recursive walker can overflow.
+
+    Returns the depth of the deepest element before flattening.
+    """
+    deepest = 0
+    too_deep: list[HtmlElement] = []
     stack: list[tuple[HtmlElement, int]] = [(root, 0)]
     while stack:
         element, depth = stack.pop()
-        if depth >= max_depth:
-            etree.strip_tags(element, "*")
-            continue
+        deepest = max(deepest, depth)
+        if depth == max_depth and len(element):
+            too_deep.append(element)
         stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
+    for element in too_deep:
+        etree.strip_tags(element, "*")
+    return deepest
 
 
 def _is_boilerplate(element: HtmlElement) -> bool:
@@ -152,6 +162,19 @@ def _titled_box(heading: HtmlElement) -> HtmlElement | None:
     return parent if first is heading else None
 
 
+def _is_link_list(element: HtmlElement) -> bool:
+    """A list of two or more items that are nothing but links: headlines of other stories."""
+    items = [child for child in element if child.tag == "li"]
+    if len(items) < 2:
+        return False
+    for item in items:
+        text = _text_length(item)
+        linked = sum(_text_length(a) for a in item.iter("a"))
+        if text == 0 or linked < text:
+            return False
+    return True
+
+
 def _layout_tables(scope: HtmlElement) -> None:
     """Turn tables used for page layout (cells holding headlines, nested tables, paragraphs) into divs.
 
@@ -177,6 +200,7 @@ def strip_boilerplate(root: HtmlElement) -> int:
     _layout_tables(scope)
     candidates = [el for el in _NAMED(scope) if el.tag not in _NEVER_DROP and _is_boilerplate(el)]
     candidates += [box for box in map(_titled_box, scope.iter(*_HEADING_TAGS)) if box is not None]
+    candidates += [lst for lst in scope.iter("ul", "ol") if _is_link_list(lst)]
     if not candidates:
         return 0
     total = _text_length(scope) or 1
