@@ -19,6 +19,8 @@ from tests.fixturesite.templates_world import OFF_TOPIC_CONTEXT, OFF_TOPIC_EVENT
 _ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
 _SLOT = re.compile(r"\{(\w+)\}")
 _SPACES = re.compile(r"\s{2,}")
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")  # "5 a.m." ending a sentence
+_ARTICLE_A = re.compile(r"\b([Aa]) (?=[aeio])")  # "a apartment block" -> "an apartment block"
 MIN_WORDS = 300
 MAX_WORDS = 900
 
@@ -28,6 +30,7 @@ def fill(template: str, frame: Mapping[str, str], rng: random.Random) -> str:
     text = _ALTERNATIVES.sub(lambda m: rng.choice(m.group(1).split("|")), template)
     text = _SLOT.sub(lambda m: frame[m.group(1)], text)
     text = _SPACES.sub(" ", text).replace(" ,", ",").replace(" .", ".").strip()
+    text = _ARTICLE_A.sub(lambda m: m.group(1) + "n ", _DOUBLE_STOP.sub(".", text))
     lead = 1 if text.startswith('"') else 0
     return text[:lead] + text[lead : lead + 1].upper() + text[lead + 1 :]
 
@@ -125,7 +128,7 @@ def make_frame(rng: random.Random, city: str | None = None) -> dict[str, str]:
         "ally": ally,
         "ally_capital": v.ALLIES[ally],
         "ally_adj": ally + ("'" if ally.endswith("s") else "'s"),
-        "amount": f"{rng.choice(('$', ''))}{rng.randint(120, 950)} million",
+        "amount": rng.choice(("${} million", "{} million euros", "€{} million")).format(rng.randint(120, 950)),
         "amount2": f"${rng.randint(2, 60)}.{rng.randint(1, 9)} billion",
         "aid_item": aid[0],
         "aid_item2": aid[1],

@@ -50,11 +50,11 @@ UKRAINE_CONTEXT: tuple[str, ...] = (
     "incremental|costly] [gains|advances] [in the east|in {front_region}|around {town}] [this year|"
     "since the autumn|since {month}], [at a heavy cost|analysts say|according to war monitors].",
     "[{ally}|European allies|Kyiv's partners] [and|as well as|together with] [the United States|"
-    "Washington] [have provided|have sent|supplied] [billions of dollars|tens of billions of euros] "
-    "[in|of|worth of] [weapons|military aid|arms] [since 2022|to date|so far].",
+    "Washington] [have provided|have sent|have supplied] [billions of dollars|tens of billions of euros] "
+    "[in|of] [weapons|military aid|arms] [since 2022|to date|so far].",
     "[A|The] [curfew|night curfew] [remains|is|stays] in force [in|across] {city2} [from midnight to "
     "5 a.m.|between midnight and 5 a.m.|overnight].",
-    "[Kyiv|Ukraine|Ukrainian officials] [says|argues|believe] [that|] [Moscow|Russia|the Kremlin] "
+    "[Kyiv says|Ukraine argues|Ukrainian officials believe] [that|] [Moscow|Russia|the Kremlin] "
     "[is seeking to|wants to|aims to] [break|wear down|sap] [civilian morale|the population's will|"
     "public resolve] [before|ahead of|through] [winter|the heating season|the cold months].",
     "[Moscow|Russia|The Kremlin] [calls the war|calls its invasion|describes the conflict as] a "
@@ -75,6 +75,6 @@ UKRAINE_CONTEXT: tuple[str, ...] = (
     "{pct}% of its [capacity|generation] [to|in|because of] [Russian|missile and drone] [attacks|"
     "strikes] [this year|since March|since spring].",
     "[Sanctions|Western sanctions|Restrictions] on [Russian|Moscow's] [oil exports|banks|metals trade|"
-    "energy revenues] [have|had] [tightened|been widened|expanded] [in {month}|again|several times], "
-    "[but|yet|though] [Moscow|Russia] [still|continues to] [finds|find] [buyers|ways around them].",
+    "energy revenues] [were tightened in {month}|have been widened again|were expanded several times], "
+    "[but|yet|though] [Moscow|Russia] [still finds|continues to find] [buyers|ways around them].",
 )

@@ -48,7 +48,7 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
             "[Emergency workers|Rescuers|Search teams] [were still|kept] [searching|digging through|"
             "combing] the [rubble|debris|ruins] of the {target} [by midday|late into {day}|at {hour}], "
             "{gov_last} said [on Telegram|in a statement|in a video address].",
-            "[Among the wounded|Of the {n_wounded} injured|Those hurt included] [were|] {n_children} "
+            "[Among the wounded were|Those hurt included|The injured included] {n_children} "
             "children, [one of them|including a girl aged {child_age},|among them a boy of {child_age}] "
             "[in serious|in critical|in stable] condition, [the|{city}'s] [regional prosecutor's office|"
             "health department|hospital director] said.",
@@ -120,8 +120,8 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
         details=(
             "{army_spokesman} said Russian [units|troops] had [used|relied on] [small infantry groups|"
             "armoured columns] [backed by|supported by] {weapon}.",
-            "[The town|{town}], which had [a pre-war population|about {population} residents before the "
-            "war], [lies|sits] about {km} km (a [short|day's] drive) from [the front|Russian positions].",
+            "[The town|{town}], which had [a pre-war population of {population}|about {population} residents "
+            "before the war], [lies|sits] about {km} km (a [short|day's] drive) from [the front|Russian positions].",
             "[Reuters|Journalists|Independent analysts] could not [independently verify|confirm] "
             "[battlefield reports|either side's claims] [from either side|about {town}].",
             "[A Ukrainian|One] [company commander|drone unit commander|artillery officer] [said|told "
@@ -143,7 +143,7 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
         ),
         quotes=(
             "\"[The situation|It] is [difficult but under control|tense but stable],\" {army_last} "
-            "[said|told] [national television|a televised briefing].",
+            "[told national television|said at a televised briefing].",
             "\"They [keep coming|come] in [small groups|waves], [day and night|every few hours],\" said "
             "a [soldier|sergeant] [who gave only his call sign|identified only as] {callsign}.",
             "\"[We need|What we need is] [shells|ammunition] and people, [not promises|and we need them "
@@ -252,7 +252,7 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
             "Ukraine|to Kyiv] [to|to more than] {amount2} since [2022|the invasion began], [officials "
             "said|according to the government].",
             "[Deliveries|The first deliveries] [are expected|were due] [within weeks|before the end of "
-            "the year], [the|a] [ministry|government spokesman] said, [declining|without giving] details.",
+            "the year], [the|a] [ministry|government spokesman] said, [declining to give|without giving] details.",
             "{ru_official} [dismissed|criticised] the [package|announcement], [saying|and said] [it would|"
             "Western weapons would] [only prolong|not change the outcome of] the [conflict|war].",
             "[The two sides|The ministers] also [discussed|agreed on] [joint production|co-production] "
@@ -287,12 +287,12 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
             "[in 2023|last year].",
             "[Insurers|Shipping brokers] said [war-risk premiums|insurance costs] for [vessels|ships] "
             "[calling at|entering] Ukrainian ports [had risen|rose] [after the attack|this week].",
-            "[The corridor|The route] [runs|hugs] the [coast|western shore] [of the Black Sea|toward "
+            "[The corridor|The route] [runs along|hugs] the [coast|western shore] [of the Black Sea|toward "
             "Romanian waters], [avoiding|away from] [Russian|enemy] [warships|naval patrols].",
             "[Farmers|Growers] in the {front_region} region [still|continue to] [face|struggle with] "
             "[mined fields|shelling] [and high|and rising] [transport|logistics] costs.",
-            "{n_ships} vessels [were|remained] [waiting|loading] at {port} [and nearby|and] [terminals|"
-            "berths], [the port authority|the ministry] said.",
+            "{n_ships} vessels [were|remained] [waiting|loading] [at {port} and nearby terminals|at "
+            "{port}'s berths|in {port} harbour], [the port authority|the ministry] said.",
         ),
         quotes=(
             "\"[The sea|Our ports] [is|are] [working|open] [despite everything|under fire],\" "
@@ -322,7 +322,7 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
             "[Many|Most] of those [still|who remain] in {town} are [elderly|older people] [or disabled|"
             "who cannot walk far], [volunteers said|according to aid workers].",
             "[The regional|Local] [administration|authorities] said [gas|water] and [power|electricity] "
-            "[had been cut|were off] in [much|most] of the town [for weeks|since {month}].",
+            "[had been cut|had been off] in [much|most] of the town [for weeks|since {month}].",
             "[Aid groups|Humanitarian agencies] [handed out|delivered] [food kits|hygiene packs] and "
             "[warm clothes|blankets] [at the transit centre|to new arrivals] in {city}.",
             "{ombudsman} [urged|called on] [residents|people] [not to delay|to leave] [while|as long as] "
@@ -358,8 +358,8 @@ UKRAINE_EVENTS: dict[str, EventTemplates] = {
             "[witness statements|testimony from survivors], [the statement said|according to the office].",
             "[Russia|Moscow] [denies|has denied] [targeting|deliberately attacking] civilians [and "
             "did not comment|and made no comment] [on the charges|on the case].",
-            "[The International Criminal Court|International investigators] [has|have] [also|] "
-            "[issued warrants|been gathering evidence] [in related cases|in the region].",
+            "[The International Criminal Court has issued warrants|International investigators have "
+            "been gathering evidence] [in related cases|in the region].",
             "[Forensic|Investigative] teams [exhumed|examined] [remains|graves] [in|near] {village} "
             "[this week|on {day2}], [local police said|the police said].",
         ),

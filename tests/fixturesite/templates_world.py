@@ -12,7 +12,7 @@ OFF_TOPIC_EVENTS: dict[str, EventTemplates] = {
     "sudan": EventTemplates(
         headlines=(
             "[Fighting|Clashes] [grip|engulf] {sd_place} as [Sudan's war|the conflict] [spreads|drags on]",
-            "[Aid agencies|U.N.] [warn|warns] of famine [around|in] {sd_place}",
+            "[Aid agencies warn|U.N. warns] of famine [around|in] {sd_place}",
             "[Dozens|Scores] killed in [shelling|attack] on {sd_place} market",
         ),
         ledes=(
@@ -34,9 +34,8 @@ OFF_TOPIC_EVENTS: dict[str, EventTemplates] = {
             "[lasting|durable] [ceasefire|truce] [between the two sides|despite several rounds].",
             "[Fighters|Gunmen] [looted|burned] [homes|shops] [in|on the edge of] {sd_place2} [before|"
             "after] [withdrawing|pulling back], [residents|local activists] said.",
-            "[The|A] [local|neighbourhood] [emergency room|kitchen] [network|volunteers] said [it|they] "
-            "[had|could] [fed|feed] [only|barely] [a fraction|a third] of [those|the families] "
-            "[in need|who asked for help].",
+            "[A local|A neighbourhood] [emergency room network|kitchen network] said it [had fed|could "
+            "feed] [only|barely] [a fraction|a third] of [those|the families] [in need|who asked for help].",
             "[Satellite images|Images] [reviewed by|published by] [researchers|Yale researchers] "
             "[showed|appeared to show] [burned|razed] [villages|neighbourhoods] [west of|around] "
             "{sd_place2}.",
@@ -100,14 +99,14 @@ OFF_TOPIC_CONTEXT: dict[str, tuple[str, ...]] = {
         "[Access for|Deliveries by] [aid agencies|humanitarian groups] [remains|has remained] "
         "[restricted|limited] [across|in much of] Darfur [and Kordofan|], [U.N. officials say|officials "
         "said].",
-        "[Prices|Food prices] in {sd_place2} [have|had] [more than doubled|tripled] [since|over] "
-        "[the start of the year|the past {months} months], [traders said|residents said].",
+        "[Prices|Food prices] in {sd_place2} [have|had] [more than doubled|tripled] [since the "
+        "start of the year|over the past {months} months], [traders said|residents said].",
         "[Rights groups|U.N. investigators] have [accused|said] [both sides|the warring parties] [of|"
         "committed] [abuses|possible war crimes] [against civilians|in {sd_place2}].",
         "[Port Sudan|The Red Sea city of Port Sudan] [has become|now serves as] [the seat of|a base for] "
         "[the army-aligned government|government ministries] [since|after] [Khartoum fell into chaos|"
         "fighting engulfed the capital].",
-        "[Fuel|Diesel] [shortages|rationing] [have|has] [shut|forced the closure of] [bakeries|"
+        "[Fuel shortages have|Diesel rationing has] [shut|forced the closure of] [bakeries|"
         "water stations] [in|across] [several towns|much of the region], [residents say|aid groups say].",
         "[Farmers|Herders] [in|around] {sd_place2} [missed|could not reach their fields for] the "
         "[planting season|sorghum harvest] [because of|amid] [insecurity|the fighting], [agronomists|"
