@@ -74,6 +74,8 @@ def gunzip_capped(body: bytes, limit: int) -> bytes:
         raise FeedError(f"corrupt gzip data: {exc}") from None
     if len(out) > limit:
         raise FeedError(f"gzip body inflates past the {limit:,}-byte limit")
+    if not inflater.eof:
+        raise FeedError("truncated gzip data")
     return out
 
 
