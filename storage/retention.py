@@ -275,7 +275,7 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
         cas = store.raw.register_script(_CAS_LUA)
         report.seen_cleared = _gc_seen(store)
         report.buckets_cleaned = _gc_buckets(store, cas)
-        report.orphans_cleared = _gc_orphans(store, cas)
+        report.orphans_cleared = _gc_orphans(store, cas) + _gc_misfiled_seen(store)
     report.seconds = time.monotonic() - started
     record = {name: getattr(report, name) for name in report.__dataclass_fields__ if name != "extra"}
     store.text.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})
@@ -417,6 +417,22 @@ def _gc_orphans(store: Store, cas: Any) -> int:
         for chash, aid in chunk:
             if aid not in live:
                 cleared += int(cas(keys=[k.content_hashes], args=[chash, aid, ""]))
+    return cleared
+
+
+def _gc_misfiled_seen(store: Store) -> int:
+    """Repair for a commit bug (seen pairs read one argument off): hashes outside the prefix whose
+    every field names one of our seen hashes were written by it, keyed by article payloads. They
+    never expire, so a deep sweep deletes them."""
+    seen = store.keys.seen_source("")
+    prefix = store.keys.prefix + ":"
+    cleared = 0
+    for key in store.text.scan_iter(count=1000, _type="hash"):
+        if key.startswith(prefix):
+            continue
+        fields = store.text.hkeys(key)
+        if fields and all(f.startswith(seen) for f in fields):
+            cleared += int(store.text.delete(key))
     return cleared
 
 

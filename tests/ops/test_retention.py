@@ -141,7 +141,7 @@ def test_a_second_sweep_finds_nothing(store: Store, ingest: Ingest, corpus: list
     now = time.time()
     for n, doc in enumerate(corpus):
         ingest(doc, now - (100 if n % 3 else 1) * DAY + n)
-    first = sweep(store, policy(30 * DAY, 3 * DAY), now=now)
+    first = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
     snapshot = dump(store)
     del snapshot[store.keys.last_sweep]
     second = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
@@ -246,3 +246,19 @@ def test_policy_rejects_bad_values(field: str, value: int) -> None:
     args = {"max_age": 1, "index_window": 1, "bands": 1, "event_maxlen": 1, field: value}
     with pytest.raises(ValueError, match=field):
         RetentionPolicy(**args)
+
+
+def test_deep_sweep_removes_seen_pairs_misfiled_outside_the_prefix(
+    store: Store, ingest: Ingest, corpus: list[Doc]
+) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now + n)
+    prefix = store.keys.prefix + ":"
+    stray = [key for key in dump(store) if not key.startswith(prefix)]
+    report = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
+    # with the commit bug there are misfiled pairs to repair; once fixed, there are none (and the
+    # repair must leave everything else alone either way)
+    assert report.orphans_cleared == len(stray)
+    assert all(key.startswith(prefix) for key in dump(store))
+    assert store.text.zcard(store.keys.articles_by_time) == len(corpus)
