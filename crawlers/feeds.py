@@ -244,18 +244,19 @@ def _trim(root: etree._Element, max_entries: int) -> list[str]:
     """Bound the tree before feedparser walks it; returns warnings."""
     warnings: list[str] = []
     containers = [root, *(c for c in root if local_name(c) == "channel")]
-    items = [c for box in containers for c in box if local_name(c) in ITEM_TAGS]
+    # Every item, nested ones too: feedparser makes an entry of each wherever it is.
+    items = list(root.iter("{*}item", "{*}entry"))
     for extra in items[max_entries:]:
         parent = extra.getparent()
         if parent is not None:
             parent.remove(extra)
     if len(items) > max_entries:
         warnings.append(f"truncated to {max_entries} entries (of {len(items)})")
-    dropped = 0
-    for element in [*containers, *items[:max_entries]]:
-        dropped += _cap_children(element)
-        for child in element:
-            if len(child) > MAX_SAME_FIELD and local_name(child) not in ITEM_TAGS:
+    dropped = sum(_cap_children(box, skip=ITEM_TAGS) for box in containers)
+    for item in items[:max_entries]:
+        dropped += _cap_children(item)
+        for child in item:
+            if len(child) > MAX_SAME_FIELD:
                 dropped += _cap_children(child)  # media:group and other field containers
     if dropped:
         warnings.append(f"{dropped} repeated fields dropped (over {MAX_SAME_FIELD} of a kind per item)")
@@ -280,16 +281,17 @@ def _trim(root: etree._Element, max_entries: int) -> list[str]:
     return warnings
 
 
-def _cap_children(element: etree._Element) -> int:
+def _cap_children(element: etree._Element, skip: frozenset[str] = frozenset()) -> int:
+    """Drop children past ``MAX_SAME_FIELD`` of one tag or ``MAX_ITEM_CHILDREN`` in all."""
     seen: Counter[object] = Counter()
     doomed = []
-    kept = 0
+    fields = 0
     for child in element:
-        if local_name(child) in ITEM_TAGS:
+        if skip and local_name(child) in skip:
             continue
         seen[child.tag] += 1
-        kept += 1
-        if seen[child.tag] > MAX_SAME_FIELD or kept > MAX_ITEM_CHILDREN:
+        fields += 1
+        if seen[child.tag] > MAX_SAME_FIELD or fields > MAX_ITEM_CHILDREN:
             doomed.append(child)
     for child in doomed:
         element.remove(child)

@@ -92,10 +92,11 @@ def _sniff_wide(head: bytes) -> str | None:
     if len(sample) < 4 or b"\x00" not in sample:
         return None
     for width, endian in ((4, "le"), (4, "be"), (2, "le"), (2, "be")):
-        n = len(sample) // width * width
-        units = [sample[i : i + width] for i in range(0, n, width)]
+        units = [sample[i : i + width] for i in range(0, len(sample) - width + 1, width)]
         ascii_pos = 0 if endian == "le" else width - 1
-        if all(u[ascii_pos] != 0 and u.count(0) == width - 1 for u in units):
+        # Most units, not all: a few non-ASCII characters may sit among the first ones.
+        ascii_units = sum(u[ascii_pos] != 0 and u.count(0) == width - 1 for u in units)
+        if ascii_units * 4 >= len(units) * 3:
             return f"utf-{width * 8}-{endian}"
     return None
 
@@ -364,7 +365,7 @@ def http_url(value: object, base: str | None = None) -> str | None:
         if base:
             value = urljoin(base, value)
         parts = urlsplit(value)
-        host = parts.hostname
+        host, _port = parts.hostname, parts.port  # both raise ValueError when malformed
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
@@ -398,6 +399,7 @@ def clean_html(fragment: str, base: str | None) -> str | None:
 
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_SLASHED_DATE = re.compile(r"^\d{4}/\d{2}/\d{2}")
 _SPACED_OFFSET = re.compile(r"\s+(?:([+-]\d{2}:?\d{2})|UTC|GMT|Z)$")
 
 
@@ -406,6 +408,8 @@ def _parse_iso(raw: str) -> datetime | None:
     if partial:
         return datetime(int(partial.group(1)), int(partial.group(2) or 1), 1, tzinfo=UTC)
     raw = _SPACED_OFFSET.sub(lambda m: m.group(1) or "+00:00", raw)
+    if _SLASHED_DATE.match(raw):  # 2024/05/13 10:00:00
+        raw = raw[:10].replace("/", "-") + raw[10:]
     return datetime.fromisoformat(raw)
 
 

@@ -373,6 +373,8 @@ def large_documents() -> dict[str, bytes]:
     json_items = [{"id": str(i), "url": f"https://news.example.com/j/{i}", "title": f"J{i}"} for i in range(50_000)]
     return {
         "volume_50000_items.xml": rss(many).encode(),
+        "volume_50000_nested_items.xml": rss("<item><title>Outer</title>" + "<item><title>n</title></item>" * 50_000
+                                             + "</item>").encode(),
         "volume_100000_categories.xml": rss(item(extra=cats)).encode(),
         "volume_100000_authors.xml": rss(item(extra="<dc:creator>A</dc:creator>" * 100_000)).encode(),
         "volume_100000_enclosures.xml": rss(item(extra='<enclosure url="https://x.example/e.mp3"/>' * 100_000)).encode(),
