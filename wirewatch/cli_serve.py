@@ -1,7 +1,44 @@
-"""CLI commands for serving stories (``wirewatch serve``)."""
+"""CLI commands for serving stories (``wirewatch serve``): the HTTP API, feeds, live events and
+the web page, run by uvicorn until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from wirewatch.cli import _setup, guarded, open_store
+
+# Seconds open streams (SSE clients) get to finish on shutdown before they are cut.
+GRACEFUL_SECONDS = 5
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port.")
+@click.option(
+    "--sources", "sources_path", type=str, default=None,
+    help="Sources YAML for configured topics and sources (default: WIREWATCH_SOURCES or sources.yaml).",
+)
+@click.pass_context
+@guarded
+def serve(ctx: click.Context, host: str, port: int, sources_path: str | None) -> None:
+    """Serve the HTTP API (OpenAPI at /docs), Atom/JSON feeds, live events and the web page."""
+    import uvicorn
+
+    from wirewatch.api import Catalog, ServeConfig, create_app
+
+    settings = _setup(ctx)
+    config = ServeConfig.from_env()
+    catalog = Catalog.open(sources_path or settings.sources)
+    store = open_store(settings)
+    try:
+        app = create_app(store, config=config, catalog=catalog, event_maxlen=settings.event_stream_maxlen)
+        click.echo(f"wirewatch: serving on http://{host}:{port}/ (store {store.description})", err=True)
+        uvicorn.run(
+            app, host=host, port=port, log_config=None, access_log=False, proxy_headers=True,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+    finally:
+        store.close()
+
+
+COMMANDS: list[click.Command] = [serve]

@@ -1,0 +1,116 @@
+"""Prometheus metrics of the API process, and the ASGI middleware that times every request.
+
+Each app has its own registry (several apps in one process, as in tests, must not collide in the
+global one). Store-wide gauges (stories, articles, stream length) are read from Redis at scrape
+time by a collector, so they are right whichever process wrote the data.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import redis
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storage.connection import Store
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+# Pages load nothing from elsewhere and run no inline script: outlet-supplied text cannot run code
+# even if an escaping bug slipped through.
+PAGE_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+class ApiMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "wirewatch_http_requests", "HTTP requests answered.", ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "wirewatch_http_request_duration_seconds", "Time to answer, by route (streams excluded).",
+            ["route"], registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+        )
+        self.sse_clients = Gauge("wirewatch_sse_clients", "Open Server-Sent Events streams.", registry=self.registry)
+        self.webhook_deliveries = Counter(
+            "wirewatch_webhook_deliveries", "Webhook delivery attempts by outcome.", ["outcome"],
+            registry=self.registry,
+        )
+        self.quiet_events = Counter("wirewatch_story_quiet_events", "story.quiet events announced.",
+                                    registry=self.registry)
+
+    def watch_store(self, store: Store) -> None:
+        self.registry.register(_StoreCollector(store))
+
+
+class _StoreCollector(Collector):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        k = self.store.keys
+        try:
+            pipe = self.store.text.pipeline(transaction=False)
+            pipe.zcard(k.stories_updated)
+            pipe.zcard(k.articles_by_time)
+            pipe.xlen(k.events)
+            stories, articles, events = pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("metrics: store unavailable: %s", exc)
+            yield GaugeMetricFamily("wirewatch_store_up", "Whether Redis answered the scrape.", value=0)
+            return
+        yield GaugeMetricFamily("wirewatch_store_up", "Whether Redis answered the scrape.", value=1)
+        yield GaugeMetricFamily("wirewatch_stories", "Stories (root clusters) in the store.", value=stories)
+        yield GaugeMetricFamily("wirewatch_articles", "Articles in the store.", value=articles)
+        yield GaugeMetricFamily("wirewatch_events_stream_length", "Entries in the events stream.", value=events)
+
+
+class MetricsMiddleware:
+    """Counts and times requests by route template (bounded label values), adds security headers."""
+
+    def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                ctype = next((v for k, v in headers if k == b"content-type"), b"")
+                if ctype.startswith(b"text/html"):
+                    headers.append((b"content-security-policy", PAGE_CSP))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            route: Any = scope.get("route")
+            path = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(path, scope.get("method", ""), str(status)).inc()
+            if path != "/events":
+                self.metrics.latency.labels(path).observe(time.perf_counter() - start)

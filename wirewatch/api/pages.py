@@ -1,0 +1,176 @@
+"""The web page: a "full coverage" view of stories, server-rendered, with a little JavaScript.
+
+``/`` lists story cards (newest updated first, topic chips, title search, older pages by cursor);
+``/story/{id}`` shows one story's articles and a timeline of which outlet published when (also as
+a fragment the list opens in place); ``/fragments/card/{id}`` is one card, fetched by the page's
+script when a live event says a story appeared or grew.
+
+Jinja2 autoescaping is on for every template: titles, summaries and outlet names are text from
+the web and are never trusted as HTML. Links to outlets are emitted only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from storage import queries
+from wirewatch.api import params
+from wirewatch.api.feed_render import safe_url
+from wirewatch.api.routes_json import story_query
+from wirewatch.api.state import State
+
+router = APIRouter(include_in_schema=False)
+PALETTE = 8
+
+
+def outlet_class(name: str) -> str:
+    """A stable colour class per outlet (``c0``..``c7``), the same on every page and card."""
+    return f"c{hashlib.blake2s(name.encode('utf-8'), digest_size=1).digest()[0] % PALETTE}"
+
+
+def when(dt: datetime | None) -> str:
+    return f"{dt.astimezone(UTC):%d %b %H:%M} UTC" if dt else "unknown"
+
+
+def span(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m" if minutes else f"{hours}h"
+    return f"{hours // 24}d {hours % 24}h"
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One article on the story's timeline: ``x`` is its place (0-100) between first and last."""
+
+    x: float
+    lane: int
+    at: datetime
+    offset: str
+    source: str
+    title: str
+    url: str | None
+    css: str
+
+
+def timeline(view: queries.StoryView) -> tuple[list[Point], list[str]]:
+    """Articles in publication order with their place on the axis, and the outlets (one lane each)."""
+    rows = sorted(zip(view.story.articles, view.article_times, strict=True), key=lambda r: (r[1], r[0].source))
+    if not rows:
+        return [], []
+    start, end = rows[0][1], rows[-1][1]
+    width = max(end - start, 1.0)
+    lanes: list[str] = []
+    for art, _ in rows:
+        if art.source not in lanes:
+            lanes.append(art.source)
+    points = [
+        Point(
+            x=round(2 + 96 * (t - start) / width, 2),
+            lane=lanes.index(art.source),
+            at=datetime.fromtimestamp(t, tz=UTC),
+            offset="first" if t == start else "+" + span(t - start),
+            source=art.source,
+            title=art.title or art.url,
+            url=safe_url(art.url),
+            css=outlet_class(art.source),
+        )
+        for art, t in rows
+    ]
+    return points, lanes
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("wirewatch.api", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(when=when, outlet_class=outlet_class, safe_url=safe_url)
+    env.globals.update(span=span)
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def _topics(state: Any) -> list[str]:
+    stored = [t.name for t in queries.stored_topics(state.store) if t.stories]
+    return sorted(set(stored) | set(state.catalog.topics()))
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(
+    request: Request,
+    state: State,
+    topic: str | None = Query(None),
+    q: str | None = Query(None),
+    cursor: str | None = Query(None),
+    source: str | None = Query(None),
+) -> Response:
+    error = None
+    page = queries.StoryPage([], None)
+    try:
+        query = story_query(state, limit=state.config.page_size, cursor=cursor, topic=topic, source=source,
+                            since=None, until=None, min_size=1, q=q, max_articles=0)
+        page = queries.query_stories(state.store, query)
+    except HTTPException as exc:
+        error = str(exc.detail)
+    context = {
+        "views": page.stories,
+        "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
+        "topics": _topics(state),
+        "topic": topic if topic and topic != "all" else None,
+        "q": q or "",
+        "source": source or "",
+        "paged": bool(cursor),
+        "error": error,
+    }
+    return templates.TemplateResponse(request, "index.html", context, status_code=400 if error else 200)
+
+
+def _story_or_404(state: Any, story_id: str) -> queries.StoryView:
+    params.check_id("story", story_id)
+    view = queries.story_view(state.store, story_id)
+    if view is None:
+        raise params.bad_request(f"no such story: {story_id!r}", 404)
+    return view
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, state: State, partial: bool = Query(False)) -> Response:
+    try:
+        view = _story_or_404(state, story_id)
+    except HTTPException as exc:
+        return templates.TemplateResponse(
+            request, "index.html",
+            {"views": [], "topics": _topics(state), "topic": None, "q": "", "source": "", "paged": False,
+             "next_cursor": None, "error": str(exc.detail)},
+            status_code=exc.status_code,
+        )
+    points, lanes = timeline(view)
+    context = {"view": view, "points": points, "lanes": lanes}
+    return templates.TemplateResponse(request, "_detail.html" if partial else "story.html", context)
+
+
+@router.get("/fragments/card/{story_id}", response_class=HTMLResponse)
+def card_fragment(request: Request, story_id: str, state: State, topic: str | None = Query(None)) -> Response:
+    view = _story_or_404(state, story_id)
+    if topic and topic != "all" and topic not in view.story.topics:
+        return Response(status_code=204)
+    return templates.TemplateResponse(request, "_card.html", {"view": view})

@@ -1,0 +1,199 @@
+"""The JSON endpoints: stories (paged, filtered), one story, one article, sources, topics, health."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from storage import queries
+from storage.source_state import load_states
+from storage.stories import count_stories, get_article, resolve_story
+from wirewatch.api import params
+from wirewatch.api.schemas import (
+    ArticleOut,
+    ErrorOut,
+    HealthOut,
+    SourcesOut,
+    StoryOut,
+    StoryPageOut,
+    TopicsOut,
+    story_out,
+)
+from wirewatch.api.state import ApiState, State, base_url
+from wirewatch.models import iso
+
+router = APIRouter()
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A filter, cursor or date that cannot be used."},
+    422: {"model": ErrorOut, "description": "A parameter of the wrong type or out of range."},
+    503: {"model": ErrorOut, "description": "Redis is unavailable."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such id."}}
+
+
+def story_query(
+    state: ApiState,
+    *,
+    limit: int,
+    cursor: str | None,
+    topic: str | None,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    min_size: int,
+    q: str | None,
+    max_articles: int,
+) -> queries.StoryQuery:
+    """Validated query parameters as a ``StoryQuery`` (shared with the web page)."""
+    try:
+        return queries.StoryQuery(
+            limit=limit,
+            cursor=params.parse_cursor(cursor),
+            topic=state.topic_filter(topic),
+            source=state.source_filter(source),
+            since=params.parse_time("since", since),
+            until=params.parse_time("until", until, end_of_day=True),
+            min_size=min_size,
+            words=params.parse_words(q),
+            max_articles=max_articles,
+        )
+    except ValueError as exc:
+        raise params.bad_request(str(exc)) from None
+
+
+@router.get("/stories", response_model=StoryPageOut, responses=ERRORS, tags=["stories"])
+def list_stories(
+    request: Request,
+    state: State,
+    limit: int = Query(50, ge=1, le=queries.MAX_LIMIT, description="Stories per page."),
+    cursor: str | None = Query(None, description="``next_cursor`` of the previous page."),
+    topic: str | None = Query(None, description="Only this topic (``all``: every story)."),
+    source: str | None = Query(None, description="Only stories this outlet carried."),
+    since: str | None = Query(None, description="Updated at or after (ISO-8601 date or date-time)."),
+    until: str | None = Query(None, description="Updated at or before (a bare date: its end)."),
+    min_size: int = Query(1, ge=1, le=1_000_000, description="At least this many articles."),
+    q: str | None = Query(None, description="Words that must all appear in the story's title."),
+    max_articles: int = Query(50, ge=0, le=queries.MAX_ARTICLES, description="Articles listed per story."),
+) -> dict[str, Any]:
+    """Stories, newest updated first, with keyset pagination that stays put while stories arrive."""
+    query = story_query(state, limit=limit, cursor=cursor, topic=topic, source=source, since=since,
+                        until=until, min_size=min_size, q=q, max_articles=max_articles)
+    page = queries.query_stories(state.store, query)
+    link = base_url(request) + "story/"
+    return {
+        "stories": [story_out(v, link + v.story.id) for v in page.stories],
+        "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
+    }
+
+
+@router.get("/stories/{story_id}", response_model=StoryOut, responses={**ERRORS, **NOT_FOUND}, tags=["stories"])
+def one_story(story_id: str, request: Request, state: State) -> Any:
+    """One story with all its articles. A story merged into another redirects to it."""
+    params.check_id("story", story_id)
+    view = queries.story_view(state.store, story_id)
+    if view is None:
+        root = resolve_story(state.store, story_id)
+        if root != story_id:
+            return RedirectResponse(str(request.url_for("one_story", story_id=root)), status_code=307)
+        raise params.bad_request(f"no such story: {story_id!r}", 404)
+    return story_out(view, base_url(request) + "story/" + view.story.id)
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses={**ERRORS, **NOT_FOUND}, tags=["stories"])
+def one_article(article_id: str, state: State) -> dict[str, Any]:
+    """One stored article: DESIGN.md's Article JSON plus id, source and story."""
+    params.check_id("article", article_id)
+    article = get_article(state.store, article_id)
+    if article is None:
+        raise params.bad_request(f"no such article: {article_id!r}", 404)
+    return article.to_json()
+
+
+def _when(ts: float | None) -> str | None:
+    return iso(datetime.fromtimestamp(ts, tz=UTC)) if ts else None
+
+
+@router.get("/sources", response_model=SourcesOut, responses=ERRORS, tags=["meta"])
+def list_sources(state: State) -> dict[str, Any]:
+    """Configured and stored sources with their health (as ``wirewatch status`` reports it)."""
+    cfg = state.catalog.config
+    configured = {s.name: s for s in cfg.sources} if cfg is not None else {}
+    due = state.store.text.zrange(state.store.keys.sources_due, 0, -1)
+    names = list(configured) + sorted(set(due) - set(configured))
+    states = load_states(state.store, names)
+    out = []
+    for name in names:
+        st = states[name]
+        src = configured.get(name)
+        enabled = src.enabled if src is not None else True
+        if not enabled:
+            health = "disabled"
+        elif st.paused:
+            health = "paused"
+        elif st.consecutive_failures:
+            health = "failing"
+        else:
+            health = "ok" if st.last_success else "new"
+        out.append({
+            "name": name,
+            "configured": src is not None,
+            "kind": src.kind if src else None,
+            "url": src.url if src else None,
+            "enabled": enabled,
+            "topics": list(src.topics) if src else [],
+            "health": {
+                "state": health,
+                "last_run": _when(st.last_run),
+                "last_success": _when(st.last_success),
+                "last_error": st.last_error,
+                "last_error_at": _when(st.last_error_at),
+                "consecutive_failures": st.consecutive_failures,
+                "next_run": _when(st.next_run),
+                "last_new": st.last_new,
+                "total_new": st.total_new,
+                "flags": st.flags.split(),
+                "interval": st.interval,
+            },
+        })
+    return {"sources": out}
+
+
+@router.get("/topics", response_model=TopicsOut, responses=ERRORS, tags=["meta"])
+def list_topics(request: Request, state: State) -> dict[str, Any]:
+    """Topics (configured or stored) with their story counts and feed URLs."""
+    stored = {t.name: t for t in queries.stored_topics(state.store)}
+    configured = set(state.catalog.topics())
+    root = base_url(request)
+    out = []
+    for name in sorted(configured | set(stored), key=lambda n: (-(stored[n].stories if n in stored else 0), n)):
+        t = stored.get(name)
+        out.append({
+            "name": name,
+            "stories": t.stories if t else 0,
+            "updated": iso(t.updated) if t and t.updated else None,
+            "configured": name in configured,
+            "atom": f"{root}feeds/{name}.atom",
+            "json_feed": f"{root}feeds/{name}.json",
+        })
+    return {"topics": out}
+
+
+@router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["meta"])
+def healthz(state: State) -> Any:
+    """200 when Redis answers; 503 (same body shape) when it does not."""
+    try:
+        stories = count_stories(state.store)
+    except redis.RedisError:
+        return JSONResponse({"status": "unavailable", "redis": "unavailable", "stories": None}, status_code=503)
+    return {"status": "ok", "redis": "ok", "stories": stories}
+
+
+@router.get("/metrics", response_class=PlainTextResponse, tags=["meta"],
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format."}})
+def metrics(state: State) -> Response:
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,61 @@
+"""What every route needs, built once per app and reached through ``request.app.state.api``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from storage import queries
+from storage.connection import Store
+from wirewatch.api.catalog import Catalog
+from wirewatch.api.config import ServeConfig
+from wirewatch.api.live import EventHub
+from wirewatch.api.metrics import ApiMetrics
+from wirewatch.api.params import bad_request, check_name
+
+
+@dataclass
+class ApiState:
+    store: Store
+    config: ServeConfig
+    catalog: Catalog
+    metrics: ApiMetrics
+    hub: EventHub
+    event_maxlen: int
+
+    def topic_filter(self, topic: str | None, *, status: int = 400) -> str | None:
+        """``topic`` if known (configured or stored), None for no filter (absent or ``all``)."""
+        if topic is None or topic in ("", "all"):
+            return None
+        check_name("topic", topic)
+        if self.catalog.has_topic(topic) or queries.topic_stored(self.store, topic):
+            return topic
+        known = sorted(set(self.catalog.topics()) | {t.name for t in queries.stored_topics(self.store)})
+        hint = f"; known topics: {', '.join(known[:30])}" if known else "; no topics are stored yet"
+        raise bad_request(f"unknown topic {topic[:60]!r} (use 'all' for every story){hint}", status)
+
+    def source_filter(self, source: str | None) -> str | None:
+        if source is None or source == "":
+            return None
+        check_name("source", source)
+        cfg = self.catalog.config
+        if (cfg is not None and cfg.get(source) is not None) or queries.has_source(self.store, source):
+            return source
+        raise bad_request(f"unknown source {source[:60]!r}: see /sources for the names")
+
+
+def api_state(request: Request) -> ApiState:
+    state = getattr(request.app.state, "api", None)
+    if state is None:  # pragma: no cover - create_app always sets it
+        raise HTTPException(503, "the API is starting")
+    return state
+
+
+def base_url(request: Request) -> str:
+    """Absolute URL of the app's root, ending in a slash (honours a proxy's root_path)."""
+    return str(request.base_url)
+
+
+State = Annotated[ApiState, Depends(api_state)]
