@@ -73,11 +73,12 @@ _BOILERPLATE_TOKENS = (
     r"promo",
     r"pull-?quote",
 )
-_BOILERPLATE = re.compile(_EDGE + "(?:" + "|".join(_BOILERPLATE_TOKENS) + ")" + _END, re.IGNORECASE)
+# Both matched against lowercased class and id values (IGNORECASE makes these alternations slow).
+_BOILERPLATE = re.compile(_EDGE + "(?:" + "|".join(_BOILERPLATE_TOKENS) + ")" + _END)
 # Class names of article-body wrappers: such a container is never furniture, whatever else its class says
 # ("entry-content entry-content-read-more").
 _CONTENT = re.compile(
-    _EDGE + r"(?:(?:entry|post|article|story|news|main)[-_]*(?:content|body|text)|articlebody)" + _END, re.IGNORECASE
+    _EDGE + r"(?:(?:entry|post|article|story|news|main)[-_]*(?:content|body|text)|articlebody)" + _END
 )
 _BOILERPLATE_ROLES = {"dialog", "alertdialog", "complementary", "contentinfo", "navigation", "search"}
 _NEVER_DROP = {"html", "body", "head", "main"}
@@ -100,11 +101,13 @@ _FURNITURE_HEADINGS = (
     r"meistgelesen", r"comentários", r"leia também", r"mais lidas", r"sobre o autor",
 )
 _FURNITURE_HEADING = re.compile(
-    r"^\W*(?:\d+\s+)?(?:" + "|".join(_FURNITURE_HEADINGS) + r")\s*(?:\(?\d+\)?)?\W*$", re.IGNORECASE
+    r"^\W*(?:\d+\s+)?(?:" + "|".join(_FURNITURE_HEADINGS) + r")\s*(?:\(?\d+\)?)?\W*$"
 )
 _NAMED = etree.XPath(".//*[@class or @id or @role or @aria-modal]")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-_PARAGRAPH_TEXT = etree.XPath(".//p//text()")
+# Per element: one XPath over all paragraph text nodes (".//p//text()") degrades badly on big
+# pages, where libxml2 merges and sorts huge node sets.
+_STRING_LENGTH = etree.XPath("string-length(.)")
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 _HEADING_MAX_CHARS = 60
 _PROTECTED_SHARE = 0.5
@@ -132,7 +135,7 @@ def bound_depth(root: HtmlElement, max_depth: int = MAX_DEPTH) -> int:
 def _is_boilerplate(element: HtmlElement) -> bool:
     if element.get("role", "").lower() in _BOILERPLATE_ROLES or element.get("aria-modal") == "true":
         return True
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
     return _BOILERPLATE.search(names) is not None and _CONTENT.search(names) is None
 
 
@@ -141,7 +144,7 @@ def _text_length(element: HtmlElement) -> int:
 
 
 def _paragraph_text(element: HtmlElement) -> int:
-    return sum(len(t) for t in _PARAGRAPH_TEXT(element))
+    return int(sum(_STRING_LENGTH(p) for p in element.iter("p")))
 
 
 def paragraph_text_length(root: HtmlElement) -> int:
@@ -153,7 +156,7 @@ def paragraph_text_length(root: HtmlElement) -> int:
 def _titled_box(heading: HtmlElement) -> HtmlElement | None:
     """The box a furniture heading opens: its parent, when the heading is the parent's first child."""
     text = " ".join(heading.text_content().split())
-    if not text or len(text) > _HEADING_MAX_CHARS or _FURNITURE_HEADING.match(text) is None:
+    if not text or len(text) > _HEADING_MAX_CHARS or _FURNITURE_HEADING.match(text.lower()) is None:
         return None
     parent = heading.getparent()
     if parent is None or parent.tag in _NEVER_DROP:
