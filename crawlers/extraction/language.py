@@ -21,6 +21,14 @@ _ISO_639_2 = {
     "chi": "zh", "kat": "ka", "geo": "ka", "pol": "pl", "nld": "nl", "dut": "nl", "ell": "el",
     "gre": "el",
 }
+_ISO_639_1 = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz "
+    "ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii "
+    "ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi "
+    "mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw "
+    "sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk "
+    "ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
 # Obsolete ISO-639-1 codes still found in the wild.
 _RENAMED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
 _CODE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
@@ -54,7 +62,8 @@ def normalise_code(value: str | None) -> str | None:
     code = match.group(1).lower()
     if len(code) == 3:
         return _ISO_639_2.get(code)
-    return _RENAMED.get(code, code)
+    code = _RENAMED.get(code, code)
+    return code if code in _ISO_639_1 else None
 
 
 def dominant_script(text: str) -> str | None:

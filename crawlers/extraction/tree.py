@@ -1,11 +1,13 @@
-"""The parsed page: parse, bound its depth, strip known boilerplate containers, apply selectors.
+"""The parsed page: bound its depth, strip page furniture before extraction, apply selectors.
 
-Pre-cleaning removes containers whose class, id or ARIA role names them as page furniture (reader
-comments, author bios, related and most-read lists, newsletter and share boxes, cookie dialogs,
-ads). trafilatura has its own list; these are the ones measured to still leak through it on news
-pages (bench/extraction_quality.py). A container is kept when it holds the headline, an
-``articleBody``, or most of the page's text: a class like ``post-share-enabled`` on the article
-wrapper must not take the article with it.
+Pre-cleaning removes containers that are page furniture (reader comments, author bios, related and
+most-read lists, newsletter and share boxes, cookie dialogs, ads), recognised by their class, id or
+ARIA role, by a heading such as "3 Comments" or "Читайте также" opening them, or, for lists, by
+items that are nothing but links. trafilatura has its own list; these are the ones measured to
+still leak through it (bench/extraction_quality.py). A container is kept when it holds the
+headline, an ``articleBody`` or most of the page's (paragraph) text: a class like
+``category-social`` on the article wrapper must not take the article with it. Tables used for
+layout become divs.
 """
 
 from __future__ import annotations

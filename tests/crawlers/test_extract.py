@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from crawlers.extract import DEFAULT_MAX_BYTES, ExtractOverrides, extract_article
 from crawlers.extraction.decode import decode_html
+from crawlers.extraction.language import normalise_code, page_language
 from wirewatch.errors import ExtractionError, InputError
 from wirewatch.models import ExtractedArticle
 
@@ -289,3 +290,42 @@ def test_arbitrary_markup_gives_an_article_or_extraction_error(parts: list[str])
         extract_article("<html><body>" + "".join(parts) + "</body></html>")
     except ExtractionError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [("en-US", "en"), ("uk_UA", "uk"), ("eng", "en"), ("FR", "fr"), ("iw", "he"), ("zz", None), ("", None),
+     ("english", None), ("x-default", None)],
+)
+def test_declared_language_codes_are_normalised_to_iso_639_1(declared: str, expected: str | None) -> None:
+    assert normalise_code(declared) == expected
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "expected"),
+    [
+        (["en"], "Власти объявили об эвакуации детей из приграничных сёл.", "ru"),
+        (["en-GB"], "Рятувальники до ранку розбирали завали, з-під уламків врятували двох людей.", "uk"),
+        (["ru"], "Власти объявили об эвакуации детей.", "ru"),
+        ([], "Հայաստանի արտաքին գործերի նախարարը հանդիպեց", "hy"),
+        (["zz", "ar-EG"], "وصلت قافلة المساعدات إلى شمال القطاع", "ar"),
+        ([], "The convoy reached the north of the territory on Thursday.", None),
+        (["de"], "The convoy reached the north of the territory on Thursday.", "de"),
+    ],
+)
+def test_language_is_declared_and_checked_against_the_script(
+    declared: list[str], text: str, expected: str | None
+) -> None:
+    assert page_language(declared, text) == expected
+
+
+@pytest.mark.slow
+def test_article_near_the_size_cap_is_extracted_whole() -> None:
+    # Guards against quadratic steps: a 4 MB article must come back whole (pytest-timeout fails a hang).
+    paragraphs = [f"<p>Report {i}: shelling resumed near the market, officials said on day {i}.</p>" for i in range(50_000)]
+    html = "<html><head><title>Long report</title></head><body><article>" + "".join(paragraphs) + "</article></body></html>"
+    assert 3_000_000 < len(html) < DEFAULT_MAX_BYTES
+    article = extract_article(html)
+    assert "Report 0: shelling resumed" in article.text
+    assert "Report 49999: shelling resumed" in article.text
+    assert len(article.text.splitlines()) == 50_000
