@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import socket
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -41,13 +42,22 @@ def canonicalize(url: str, base: str | None = None) -> str:
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    k = key.lower()
+    return k in TRACKING_PARAMS or k.startswith(TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """``url`` as published, minus tracking parameters and the fragment: what we store and show.
+    (``canonicalize`` goes further, for identity: ids and "seen" checks.)"""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
 def url_id(url: str) -> str:
@@ -92,3 +102,34 @@ def host_is_private(host: str) -> bool:
     except (OSError, UnicodeError):
         return False
     return any(not is_public_address(str(info[4][0])) for info in infos)
+
+
+_NOT_ARTICLE_SEGMENTS = frozenset(
+    {
+        "tag", "tags", "topic", "topics", "author", "authors", "category", "categories", "section",
+        "about", "contact", "privacy", "terms", "search", "login", "register", "subscribe", "account",
+        "feed", "rss", "page", "newsletter", "newsletters", "video", "videos", "podcasts", "live-tv",
+        "wp-admin", "wp-login.php", "cookie-policy", "privacy-policy", "advertise", "jobs", "careers",
+    }
+)
+_NOT_ARTICLE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|zip|mp[34]|xml|json|css|js|ico)$", re.IGNORECASE)
+_DATE_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/|$)")
+_ID_SEGMENT = re.compile(r"(^|[-_/])\d{4,}([-_./]|$)")
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Heuristic for ``site`` sources without a ``follow`` selector: does a link look like an
+    article (a dated path, a numeric id, or a slug of several words) rather than a section, tag,
+    author, search or static page?"""
+    path = urlsplit(url).path
+    segments = [seg for seg in path.split("/") if seg]
+    if not segments or _NOT_ARTICLE_EXT.search(path):
+        return False
+    if any(seg.lower() in _NOT_ARTICLE_SEGMENTS for seg in segments):
+        return False
+    last = segments[-1].rsplit(".", 1)[0]
+    if _DATE_PATH.search(path) and len(segments) >= 3:
+        return True
+    if _ID_SEGMENT.search(path) and len(segments) >= 2:
+        return True
+    return last.count("-") >= 2

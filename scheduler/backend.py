@@ -7,12 +7,13 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urljoin
 
 from crawlers.backend import ArticleItem, IngestResult, Validators
 from crawlers.runs import SourceRun
 from crawlers.sources import Source
 from crawlers.topics import TopicRule, match_topics
-from crawlers.urls import canonicalize, is_http_url, url_id
+from crawlers.urls import canonicalize, clean_url, is_http_url, url_id
 from dedupe import DedupeConfig, fingerprint
 from scheduler.policy import Bounds, Outcome, PollState, plan_next
 from storage.connection import Store
@@ -89,8 +90,12 @@ class StoreBackend:
         entry = item.entry
         request_canon = canonicalize(item.url)
         canon = request_canon
-        if ex.canonical_url and is_http_url(canonicalize(ex.canonical_url, item.url)):
-            canon = canonicalize(ex.canonical_url, item.url)
+        shown = clean_url(item.url)
+        declared = clean_url(urljoin(item.url, ex.canonical_url)) if ex.canonical_url else None
+        if declared and is_http_url(declared):
+            canon, shown_canonical = canonicalize(declared), declared
+        else:
+            shown_canonical = shown
         aid = url_id(canon)
         k = self.store.keys
         seen = [(k.seen_url, _h(canon)), (k.seen_url, _h(request_canon))]
@@ -110,7 +115,7 @@ class StoreBackend:
             return IngestResult("filtered", aid)
         published = ex.published or (entry.published if entry else None)
         record = ArticleRecord(
-            id=aid, url=request_canon, canonical_url=canon, source=source.name, title=title, text=text,
+            id=aid, url=shown, canonical_url=shown_canonical, source=source.name, title=title, text=text,
             authors=ex.authors or (entry.authors if entry else ()),
             published=published.timestamp() if published else None,
             language=ex.language, site_name=ex.site_name, topics=topics,

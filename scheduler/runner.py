@@ -1,9 +1,14 @@
-"""Run the daemon's coroutine on Twisted's asyncio reactor (installed once per process)."""
+"""Run a coroutine on Twisted's asyncio reactor (installed once per process).
+
+The reactor cannot be restarted, so each process runs exactly one of these: the daemon, or a
+one-shot command (``sources add``, ``sources test``).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from crawlers.sources import SourcesConfig
 from scheduler.daemon import Daemon, RunSummary
@@ -11,9 +16,10 @@ from storage.connection import Store
 from wirewatch.settings import Settings
 
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+T = TypeVar("T")
 
 
-def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe: Any, *, once: bool) -> RunSummary:
+def run_on_reactor(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     from scrapy.utils.reactor import install_reactor
 
     install_reactor(REACTOR)
@@ -21,16 +27,11 @@ def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe:
     from twisted.internet.defer import Deferred
 
     reactor: Any = _reactor
-
-    daemon = Daemon(settings, sources, store, dedupe)
     outcome: dict[str, Any] = {}
 
-    async def main() -> RunSummary:
-        return await (daemon.run_once() if once else daemon.run_forever())
-
     def go() -> None:
-        d: Deferred[RunSummary] = Deferred.fromFuture(asyncio.ensure_future(main()))
-        d.addCallback(lambda summary: outcome.setdefault("summary", summary))
+        d: Deferred[T] = Deferred.fromFuture(asyncio.ensure_future(main()))
+        d.addCallback(lambda value: outcome.setdefault("value", value))
         d.addErrback(lambda failure: outcome.setdefault("error", failure))
         d.addBoth(lambda _: reactor.stop())
 
@@ -38,5 +39,14 @@ def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe:
     reactor.run(installSignalHandlers=False)
     if "error" in outcome:
         outcome["error"].raiseException()
-    summary: RunSummary = outcome.get("summary", daemon.summary)
-    return summary
+    value: T = outcome["value"]
+    return value
+
+
+def run_daemon(settings: Settings, sources: SourcesConfig, store: Store, dedupe: Any, *, once: bool) -> RunSummary:
+    daemon = Daemon(settings, sources, store, dedupe)
+
+    async def main() -> RunSummary:
+        return await (daemon.run_once() if once else daemon.run_forever())
+
+    return run_on_reactor(main)

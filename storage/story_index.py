@@ -128,6 +128,23 @@ class StoryIndex:
             )
         raise StoreUnavailable(f"dedupe commit for {article.id} kept conflicting; giving up for now")
 
+    def peek(self, fp: Fingerprint, *, source: str, published: float | None, now: float | None = None
+             ) -> tuple[str | None, float | None]:
+        """Which story an article with ``fp`` would join (and the best Jaccard), writing nothing."""
+        now = time.time() if now is None else now
+        try:
+            reply = self._query(args=[self.store.keys.prefix, now, self.config.window_seconds, "-", fp.content_hash,
+                                      len(fp.bands), *fp.bands, "ro"])
+        except redis.RedisError as exc:
+            raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
+        status = reply[0].decode()
+        if status in ("exists", "exact"):
+            return reply[2].decode(), 1.0
+        candidates, _ = self._parse_candidates(reply)
+        decision = decide(fp, candidates, self.config, source=source, published=published)
+        best = decision.matches[0] if decision.matches else None
+        return decision.story_id, (best.jaccard if best else None)
+
     @staticmethod
     def _parse_candidates(reply: list[Any]) -> tuple[list[Candidate], frozenset[str]]:
         items = reply[3:]

@@ -373,6 +373,100 @@ def sources_enable(ctx: click.Context, name: str, sources_path: str | None) -> N
     click.echo(f"{name}: resumed" + (f" (was: {was})" if was else " (was not paused)") + "; next run: now")
 
 
+@sources.command("test")
+@click.argument("name")
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.pass_context
+@guarded
+def sources_test(ctx: click.Context, name: str, sources_path: str | None) -> None:
+    """Fetch one source once and show what would be stored; writes nothing."""
+    from crawlers.sources import load_sources
+    from scheduler.preview import PreviewBackend, preview_source
+    from scheduler.runner import run_on_reactor
+    from storage.story_index import StoryIndex
+    from wirewatch.errors import StoreUnavailable
+
+    settings = _setup(ctx)
+    cfg = load_sources(sources_path or settings.sources)
+    source = cfg.get(name)
+    if source is None:
+        raise InputError(f"{cfg.path}: no source named {name!r}")
+    dedupe = dedupe_config(settings)
+    store = None
+    try:
+        store = open_store(settings)
+        index = StoryIndex(store, dedupe)
+    except StoreUnavailable as exc:
+        click.echo(f"note: {exc}; duplicates not checked", err=True)
+        index = None
+    backend = PreviewBackend(index, dedupe, cfg.topics)
+    try:
+        run = run_on_reactor(lambda: preview_source(settings, source, backend))
+    finally:
+        if store is not None:
+            store.close()
+    click.echo(f"{'title':<60} {'published':<20} {'words':>5}  {'topics':<20} {'kept':<4}  duplicate-of")
+    for row in backend.rows:
+        click.echo(f"{row.title[:60]:<60} {(row.published or '-')[:19]:<20} {row.words:>5}  "
+                   f"{','.join(row.topics)[:20]:<20} {'yes' if row.kept else 'no':<4}  {row.duplicate_of or '-'}")
+    click.echo(run.summary(), err=True)
+    if not run.ok:
+        sys.exit(1)
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--name", type=str, default=None, help="Source name (default: from the host).")
+@click.option("--every", type=str, default="10m", show_default=True)
+@click.option("--topic", "topics", multiple=True, help="Keep only articles matching this topic (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Discover and show, but do not write the sources file.")
+@click.option("--sources", "sources_path", type=str, default=None)
+@click.pass_context
+@guarded
+def sources_add(ctx: click.Context, url: str, name: str | None, every: str, topics: tuple[str, ...], dry_run: bool,
+                sources_path: str | None) -> None:
+    """Discover the feed (or sitemap) of URL, fetch it once, and append a validated entry."""
+    from pathlib import Path
+
+    from crawlers.discover import discover, suggest_name
+    from crawlers.scrapy_config import scrapy_settings
+    from crawlers.sources import load_sources, parse_interval
+    from crawlers.sources_file import append_source
+    from crawlers.urls import is_http_url
+    from scheduler.runner import run_on_reactor
+
+    settings = _setup(ctx)
+    if not is_http_url(url):
+        raise InputError(f"{url!r} is not an http(s) URL")
+    try:
+        parse_interval(every)
+    except ValueError as exc:
+        raise InputError(f"--every: {exc}") from None
+    path = sources_path or settings.sources
+    cfg = load_sources(path) if Path(path).exists() else None
+    taken = {s.name for s in cfg.sources} if cfg else set()
+    if cfg is not None:
+        existing = [s.name for s in cfg.sources if s.url.rstrip("/") == url.rstrip("/")]
+        if existing:
+            raise InputError(f"{path}: {url} is already the source {existing[0]!r}")
+    found = run_on_reactor(lambda: discover(scrapy_settings(settings), url))
+    if cfg is not None:
+        existing = [s.name for s in cfg.sources if s.url.rstrip("/") == found.url.rstrip("/")]
+        if existing:
+            raise InputError(f"{path}: {found.url} (found from {url}) is already the source {existing[0]!r}")
+    click.echo(f"found: {found.kind} {found.url}" + (f" ({found.title})" if found.title else "")
+               + f", {found.entries} entries", err=True)
+    for title in found.sample:
+        click.echo(f"  - {title}", err=True)
+    entry = {"name": name or suggest_name(found.url, taken), "kind": found.kind, "url": found.url,
+             "every": every, "topics": list(topics)}
+    if dry_run:
+        click.echo(json.dumps(entry))
+        return
+    append_source(path, entry)
+    click.echo(f"added {entry['name']} to {path}; a running daemon picks it up within seconds")
+
+
 @sources.command("validate")
 @click.option("--sources", "sources_path", type=str, default=None)
 @click.pass_context
@@ -423,6 +517,3 @@ def _register(module_names: tuple[str, ...]) -> None:
 
 
 _register(("wirewatch.cli_serve", "wirewatch.cli_ops"))
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -25,7 +25,7 @@ from crawlers.feeds import parse_feed
 from crawlers.runs import SourceRun
 from crawlers.sitemaps import parse_sitemap
 from crawlers.sources import Source
-from crawlers.urls import canonicalize, is_http_url
+from crawlers.urls import canonicalize, clean_url, is_http_url, looks_like_article_url
 from wirewatch.errors import InputError
 from wirewatch.models import FeedEntry
 
@@ -175,16 +175,18 @@ class IngestSpider(Spider):
             "a::attr(href)"
         ).getall()
         base_host = urlsplit(response.url).hostname
-        seen: set[str] = set()
+        seen: set[str] = {canonicalize(source.url), canonicalize(response.url)}
         out = []
         for href in hrefs:
-            url = canonicalize(href, response.url)
-            if url in seen or not is_http_url(url) or urlsplit(url).hostname != base_host:
+            url = clean_url(urljoin(response.url, href))
+            key = canonicalize(url)
+            if key in seen or not is_http_url(url) or urlsplit(url).hostname != base_host:
                 continue
-            if not source.include and url.rstrip("/") == canonicalize(source.url).rstrip("/"):
+            # without an explicit selector or URL pattern, follow only links that look like articles
+            if not source.follow and not source.include and not looks_like_article_url(url):
                 continue
-            seen.add(url)
-            out.append(FeedEntry(guid=url, url=url))
+            seen.add(key)
+            out.append(FeedEntry(guid=key, url=url))
         return out
 
     def listing_failed(self, failure: Failure) -> None:

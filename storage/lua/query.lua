@@ -1,5 +1,6 @@
 -- Dedupe query: everything the Python decision needs, in one round trip.
--- ARGV: prefix, now, window, article_id, content_hash, n_bands, band_1 .. band_n
+-- ARGV: prefix, now, window, article_id, content_hash, n_bands, band_1 .. band_n[, 'ro']
+--   'ro': read-only (no path compression), for previews that must write nothing
 -- Reply: {status, a, b, candidates..., "split", excluded stories...}
 --   status "exists": a = article id already stored, b = its story
 --   status "exact":  a = article with the same normalised content, b = its root story
@@ -11,6 +12,7 @@ local window = tonumber(ARGV[3])
 local aid = ARGV[4]
 local chash = ARGV[5]
 local nb = tonumber(ARGV[6])
+local readonly = ARGV[7 + nb] == 'ro'
 
 local function find(story)
   -- union-find root with path compression
@@ -22,8 +24,10 @@ local function find(story)
     path[#path + 1] = cur
     cur = parent
   end
-  for i = 1, #path - 1 do
-    redis.call('HSET', p .. ':story:' .. path[i], 'parent', cur)
+  if not readonly then
+    for i = 1, #path - 1 do
+      redis.call('HSET', p .. ':story:' .. path[i], 'parent', cur)
+    end
   end
   return cur
 end

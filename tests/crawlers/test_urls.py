@@ -47,3 +47,31 @@ def test_public_and_names() -> None:
 def test_canonicalize_idempotent_on_http_urls(path: str) -> None:
     url = canonicalize("http://example.org/" + path)
     assert canonicalize(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "article"),
+    [
+        ("https://e.org/2024/03/15/kyiv-hit-overnight/", True),
+        ("https://e.org/world/russian-missiles-hit-kyiv-6", True),
+        ("https://e.org/news/123456/story.html", True),
+        ("https://e.org/politics/2024/10/01/x", True),
+        ("https://e.org/", False),
+        ("https://e.org/world/", False),
+        ("https://e.org/about/", False),
+        ("https://e.org/author/jane-doe-smith/", False),
+        ("https://e.org/tag/kyiv-war-news/", False),
+        ("https://e.org/page/2", False),
+        ("https://e.org/img/a-b-c.jpg", False),
+    ],
+)
+def test_article_link_heuristic(url: str, article: bool) -> None:
+    from crawlers.urls import looks_like_article_url
+
+    assert looks_like_article_url(url) is article
+
+
+def test_clean_url_keeps_path_drops_tracking() -> None:
+    from crawlers.urls import clean_url
+
+    assert clean_url("HTTP://E.org/a/b/?utm_source=rss&id=3#c") == "http://e.org/a/b/?id=3"

@@ -1,0 +1,54 @@
+"""Editing the sources file in place, keeping its comments and order (ruamel round-trip).
+
+The edited text is validated with the same parser the daemon uses before it replaces the file
+(atomically, via a temporary file and rename), so a bad edit never lands.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from crawlers.sources import SourcesConfig, parse_sources
+from wirewatch.errors import ConfigError
+
+
+def append_source(path: str | Path, entry: Mapping[str, Any]) -> SourcesConfig:
+    p = Path(path)
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    text = p.read_text(encoding="utf-8") if p.exists() else ""
+    data = yaml.load(text) if text.strip() else None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{p}: expected a mapping with 'topics:' and 'sources:'")
+    seq = data.get("sources")
+    if seq is None:
+        seq = CommentedSeq()
+        data["sources"] = seq
+    item = CommentedMap()
+    for key, value in entry.items():
+        if value not in (None, [], ()):
+            item[key] = list(value) if isinstance(value, tuple) else value
+    seq.append(item)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    new_text = out.getvalue()
+    config = parse_sources(new_text, str(p))  # raises ConfigError: the file is left untouched
+    fd, tmp = tempfile.mkstemp(prefix=".sources-", suffix=".yaml", dir=str(p.parent.resolve()))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(new_text)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return config
