@@ -207,20 +207,26 @@ def _parse_xml_feed(text: str, builder: _Builder, max_entries: int) -> ParsedFee
         raise FeedError("an HTML page, not a feed")
     if name not in FEED_ROOTS:
         raise FeedError(f"not a feed: the root element is <{name[:40]}>")
-    builder.warnings.extend(_trim(root, max_entries))
-    ttl = _ttl(root)
-    # Relative links in RSS mean the site (channel link), which may not be where the feed lives.
-    site_links = (c.text for c in _channel(root) if local_name(c) == "link" and (c.text or "").strip())
-    site = http_url(next(site_links, None), builder.base)
+    try:
+        builder.warnings.extend(_trim(root, max_entries))
+        ttl = _ttl(root)
+        # Relative links in RSS mean the site (the channel link), not necessarily the feed's host.
+        links = (c.text for c in _channel(root) if local_name(c) == "link" and (c.text or "").strip())
+        site = http_url(next(links, None), builder.base)
+        data = etree.tostring(root, encoding="utf-8", xml_declaration=True)
+    except UnicodeDecodeError:  # lxml's recovery can still leave bytes it cannot decode
+        raise FeedError("not a feed: undecodable text in the XML tree") from None
     entry_base = site or builder.base
-    data = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     # No content-location: feedparser would "resolve" GUIDs such as "g4999" into URLs.
     headers = {"content-type": "application/xml; charset=utf-8"}
     # Sanitizing and link resolution are done by ``clean_html`` (lxml: several times faster
     # than feedparser's pure-Python passes, which dominate the time of large feeds).
-    parsed = feedparser.parse(
-        io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(data), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser has input-driven crashes (KeyError 'links' on nested items)
+        raise FeedError(f"unreadable feed structure ({type(exc).__name__}: {str(exc)[:80]})") from None
     feed = parsed.get("feed", {})
     link = builder.link(feed.get("link"), builder.base)
     for entry in parsed.get("entries", []):
@@ -261,7 +267,7 @@ def _trim(root: etree._Element, max_entries: int) -> list[str]:
     if dropped:
         warnings.append(f"{dropped} repeated fields dropped (over {MAX_SAME_FIELD} of a kind per item)")
     cut = 0
-    for element in root.iter():
+    for element in root.iter(etree.Element):  # not entity references left by a mangled document
         if len(element.attrib) > MAX_ATTRIBUTES:
             for key in element.keys()[MAX_ATTRIBUTES:]:  # not items(): quadratic in lxml
                 del element.attrib[key]

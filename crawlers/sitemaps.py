@@ -155,7 +155,10 @@ def _read_xml(text: str, collector: _Collector) -> None:
         if collector.full:
             collector.truncated = True
             return
-        fields = _fields(element)
+        try:
+            fields = _fields(element)
+        except UnicodeDecodeError:  # lxml's recovery can still leave bytes it cannot decode
+            raise FeedError("not a sitemap: undecodable text in the XML tree") from None
         loc = collector.location(fields.get("loc"))
         if loc is not None and name == "sitemap":
             collector.sitemaps.append(loc)

@@ -221,9 +221,12 @@ def _declaration_end(text: str, start: int) -> int:
             pos = match.end()
 
 
-def _fix_entities(chunk: str) -> str:
+def _fix_entities(chunk: str, *, markup: bool = True) -> str:
     """Character data whose entity references a DTD-less parser accepts: HTML names become the
-    characters, unknown names and bare ampersands become literal text, illegal code points go."""
+    characters, unknown names and bare ampersands become literal text, references to illegal
+    code points go. In CDATA and comments (``markup=False``) only the last applies: a CDATA
+    opener inside an attribute value must not shield a reference lxml would turn into a lone
+    surrogate."""
 
     def replace(match: re.Match[str]) -> str:
         dec, hexa, name = match.groups()
@@ -231,6 +234,8 @@ def _fix_entities(chunk: str) -> str:
             code = int(dec) if dec is not None else int(hexa, 16)
             legal = code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0x10FFFF
             return match.group() if legal and code not in (0xFFFE, 0xFFFF) else ""
+        if not markup:
+            return match.group()
         if name is None:
             return "&amp;"
         if name in _XML_ENTITIES:
@@ -267,7 +272,7 @@ def clean_xml(text: str) -> Cleaned:
             closer = "]]>" if text[start + 2] == "[" else "-->"
             close = text.find(closer, start + 4)
             end = len(text) if close < 0 else close + len(closer)
-            out.append(text[start:end])
+            out.append(_fix_entities(text[start:end], markup=False))
         elif text[start + 2 : start + 10].upper().startswith(_DECLARATION_KEYWORDS):
             end = _declaration_end(text, start)
             removed += 1
@@ -280,9 +285,10 @@ def clean_xml(text: str) -> Cleaned:
 
 
 def _parser() -> etree.XMLParser:
+    # encoding: the text was decoded already; a (mangled) declaration left in it must not count.
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True,
-        remove_comments=True, remove_pis=True,
+        encoding="utf-8", resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        recover=True, remove_comments=True, remove_pis=True,
     )
 
 
@@ -302,9 +308,9 @@ def iterparse_xml(text: str) -> Iterator[tuple[str, etree._Element]]:
     """``("start" | "end", element)`` events over cleaned ``text`` from a hardened, recovering
     parser; a caller that clears elements it is done with keeps memory flat."""
     events = etree.iterparse(
-        io.BytesIO(text.encode("utf-8")), events=("start", "end"), resolve_entities=False,
-        no_network=True, load_dtd=False, huge_tree=False, recover=True, remove_comments=True,
-        remove_pis=True,
+        io.BytesIO(text.encode("utf-8")), events=("start", "end"), encoding="utf-8",
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True,
+        remove_comments=True, remove_pis=True,
     )
     try:
         yield from events

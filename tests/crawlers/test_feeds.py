@@ -14,6 +14,8 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crawlers import feeds
 from crawlers.feeds import ParsedFeed, parse_feed
@@ -475,3 +477,35 @@ def test_xxe_documents_name_the_marker_and_the_server() -> None:
     docs = corpus.xxe_documents("/srv/marker.txt", "http://127.0.0.1:1").values()
     assert sum(b"/srv/marker.txt" in body for body in docs) >= 12
     assert sum(b"http://127.0.0.1:1/" in body for body in docs) >= 4
+
+
+# -- fuzzing ------------------------------------------------------------------------------------
+
+SEED_FEEDS = [(DATA / n).read_bytes() for n in ("rss2_fulltext.xml", "atom10.xml", "jsonfeed11.json")]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(SEED_FEEDS),
+    cut=st.integers(min_value=0, max_value=4000),
+    junk=st.binary(max_size=64),
+    at=st.integers(min_value=0, max_value=4000),
+)
+def test_mutated_feeds_parse_or_raise_feed_error(seed: bytes, cut: int, junk: bytes, at: int) -> None:
+    body = seed[:at] + junk + seed[at:cut] if cut > at else seed[:at] + junk + seed[at:]
+    try:
+        result = parse_feed(body, "https://news.example.com/feed/", now=NOW)
+    except FeedError:
+        return
+    assert all(e.url is None or e.url.startswith(("http://", "https://")) for e in result.entries)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=512) | st.text(max_size=512).map(str.encode))
+def test_arbitrary_bytes_parse_or_raise_feed_error(body: bytes) -> None:
+    try:
+        result = parse_feed(body, now=NOW)
+    except FeedError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert isinstance(result, ParsedFeed)
