@@ -9,6 +9,7 @@ the one ``decide`` chose). Offline results therefore equal the daemon's for the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 
 import numpy as np
 import xxhash
@@ -36,7 +37,7 @@ class InMemoryClusterer:
         self._sizes: list[int] = []
         self._sources: list[str] = []
         self._published: list[float | None] = []
-        self._buckets: list[dict[str, list[int]]] = [{} for _ in range(self.config.bands)]
+        self._buckets: list[dict[str, int | list[int]]] = [{} for _ in range(self.config.bands)]
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[int]] = {}
 
@@ -88,9 +89,13 @@ class InMemoryClusterer:
         if fp.n_shingles == 0:
             return []
         found: set[int] = set()
-        for table, bucket in zip(self._buckets, fp.bands, strict=True):
-            hits = table.get(bucket)
-            if hits:
+        # map() runs the 42-odd lookups in C; almost all of them miss.
+        for hits in map(dict.get, self._buckets, fp.bands):
+            if hits is None:
+                continue
+            if isinstance(hits, int):
+                found.add(hits)
+            else:
                 found.update(hits)
         return [
             Candidate(
@@ -141,5 +146,16 @@ class InMemoryClusterer:
         self._published.append(published)
         if fp.n_shingles == 0:
             return  # empty texts share every bucket and never match: keep them out of the index
-        for table, bucket in zip(self._buckets, fp.bands, strict=True):
-            table.setdefault(bucket, []).append(index)
+        # Most buckets hold one article: a bare index saves a list per band and article, and
+        # setdefault (run in C by map) returns our own index object when the bucket was empty.
+        if len(fp.bands) != len(self._buckets):
+            raise ValueError(f"fingerprint has {len(fp.bands)} bands, the index {len(self._buckets)}")
+        for table, bucket, hits in zip(
+            self._buckets, fp.bands, map(dict.setdefault, self._buckets, fp.bands, repeat(index)), strict=True
+        ):
+            if hits is index:
+                continue
+            if isinstance(hits, int):
+                table[bucket] = [hits, index]
+            else:
+                hits.append(index)

@@ -10,7 +10,7 @@ import xxhash
 
 from dedupe.config import DedupeConfig
 from dedupe.minhash import U32, band_ids, signatures
-from dedupe.normalize import detect_origin, normalize
+from dedupe.normalize import analyse, normalized_words
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -41,28 +41,33 @@ class Fingerprint:
         return np.frombuffer(b, dtype="<u4").astype(np.uint32)
 
 
-def _matching_text(text: str, title: str | None) -> str:
+def _matching_words(docs: Sequence[tuple[str, str | None]]) -> tuple[list[U32], list[str | None]]:
+    words, origins = analyse([text for text, _ in docs])
     # Headlines are rewritten by every outlet, so they are shingled only when there is no body.
-    normal = normalize(text)
-    if not normal and title:
-        normal = normalize(title)
-    return normal
+    untitled = [i for i, w in enumerate(words) if not len(w) and docs[i][1]]
+    if untitled:
+        for i, w in zip(untitled, normalized_words([docs[i][1] or "" for i in untitled]), strict=True):
+            words[i] = w
+    return words, origins
 
 
 def fingerprint_many(docs: Sequence[tuple[str, str | None]], config: DedupeConfig) -> list[Fingerprint]:
-    """Fingerprints of ``(text, title)`` pairs, signatures computed in one vectorised pass."""
-    normals = [_matching_text(text, title) for text, title in docs]
-    sigs, counts = signatures(normals, config.shingle_size, config.num_perm, config.seed)
+    """Fingerprints of ``(text, title)`` pairs, computed in one vectorised pass.
+
+    ``content_hash`` is the xxh3-128 hex digest of the normalised text (UTF-32-LE code points).
+    """
+    words, origins = _matching_words(docs)
+    sigs, counts = signatures(words, config.shingle_size, config.num_perm, config.seed)
     bands = band_ids(sigs, config.bands)
     return [
         Fingerprint(
-            content_hash=xxhash.xxh3_128_hexdigest(normal.encode("utf-8")),
+            content_hash=xxhash.xxh3_128_hexdigest(w.astype("<u4", copy=False).tobytes()),
             signature=sigs[i],
             n_shingles=int(counts[i]),
             bands=bands[i],
-            origin=detect_origin(text),
+            origin=origins[i],
         )
-        for i, (normal, (text, _)) in enumerate(zip(normals, docs, strict=True))
+        for i, w in enumerate(words)
     ]
 
 

@@ -2,16 +2,17 @@
 
 Semantics (the tests check them against datasketch): a document's normalised text is split on
 spaces into words; its shingles are the runs of ``shingle_size`` consecutive words (a text with
-fewer words is one shingle), taken as their UTF-8 bytes with single spaces, and hashed to 32 bits
-by ``shingle_hash32``. Signature value ``k`` is ``min((a_k * fmix32(h) + b_k) mod 2**32)`` over
+fewer words is one shingle), taken as strings with single spaces, and hashed to 32 bits by
+``shingle_hash32``. Signature value ``k`` is ``min((a_k * fmix32(h) + b_k) mod 2**32)`` over
 the shingle hashes ``h``: exactly ``datasketch.MinHash(num_perm, seed=seed, scheme="affine32",
 hashfunc=shingle_hash32)`` updated with the same shingles, including its permutations, drawn from
 ``numpy.random.RandomState(seed)``. Signatures are ``uint32``; an empty text has every value at
 ``2**32 - 1`` (datasketch's empty MinHash).
 
 Why it is fast: no Python loop runs per word or per shingle. The texts of a batch are joined into
-one byte array; a polynomial prefix hash over it gives the hash of any byte span with two
-multiplications, so every shingle of the batch is hashed by a few array operations. The
+one array; a polynomial prefix hash over it gives the hash of any span of it with two
+multiplications, so every shingle of the batch is hashed by a few array operations. Texts arrive
+as code point arrays from ``dedupe.codepoints``, so the hash runs over code points. The
 permutations then run as a ``(num_perm, shingles)`` matrix per few thousand shingles, reduced per
 document with ``numpy.minimum.reduceat`` along the contiguous axis (measured fastest: see README).
 """
@@ -28,6 +29,7 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
+_NEWLINE = np.array([10], dtype=np.uint32)
 
 _MASK64 = (1 << 64) - 1
 # Polynomial hash base (odd, so it is invertible modulo 2**64) and the band-combining multiplier.
@@ -36,8 +38,8 @@ _BASE_INV = pow(_BASE, -1, 1 << 64)
 _BAND_MUL = np.uint64(0xD6E8FEB86659FD93)
 # Shingles per permutation matrix: 128 x 6144 uint32 is 3 MB, which stays in cache.
 _MATRIX_SHINGLES = 6144
-# Bytes of text per batch: bounds the prefix-hash arrays to a few tens of MB.
-_BATCH_BYTES = 1 << 21
+# Characters of text per batch: bounds the prefix-hash arrays to a few tens of MB.
+_BATCH_CHARS = 1 << 20
 
 _F64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _F32 = (np.uint32(16), np.uint32(13), np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
@@ -61,15 +63,16 @@ def _fmix32(h: U32) -> U32:
     return h ^ (h >> s16)
 
 
-def shingle_hash32(shingle: bytes) -> int:
+def shingle_hash32(shingle: str) -> int:
     """The 32-bit hash of one shingle (reference implementation, one shingle at a time).
 
-    ``fmix64(sum((byte_i + 1) * BASE**i) mod 2**64) >> 32``: what ``signatures`` computes in bulk.
+    ``fmix64(sum((code_point_i + 1) * BASE**i) mod 2**64) >> 32``: what ``signatures`` computes
+    in bulk.
     """
     h = 0
     power = 1
-    for byte in shingle:
-        h = (h + (byte + 1) * power) & _MASK64
+    for char in shingle:
+        h = (h + (ord(char) + 1) * power) & _MASK64
         power = (power * _BASE) & _MASK64
     mixed = _fmix64(np.array([h], dtype=np.uint64))
     return int(mixed[0] >> np.uint64(32))
@@ -106,11 +109,14 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def _shingle_hashes(texts: Sequence[bytes], shingle_size: int) -> tuple[U32, npt.NDArray[np.int64]]:
+def _shingle_hashes(texts: Sequence[U32], shingle_size: int) -> tuple[U32, npt.NDArray[np.int64]]:
     """Hashes of every shingle of every text, concatenated, and the shingle count of each text."""
-    joined = b"\n".join(texts)
-    arr = np.frombuffer(joined, dtype=np.uint8)
     n_docs = len(texts)
+    pieces: list[U32] = []
+    for t in texts:
+        pieces.append(t)
+        pieces.append(_NEWLINE)
+    arr = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n_docs)
     doc_starts = np.cumsum(lengths + 1) - (lengths + 1)
 
@@ -135,7 +141,7 @@ def _shingle_hashes(texts: Sequence[bytes], shingle_size: int) -> tuple[U32, npt
 
     forward, inverse = _POWERS.upto(len(arr) + 1)
     prefix = np.zeros(len(arr) + 1, dtype=np.uint64)
-    np.cumsum((arr.astype(np.uint64) + np.uint64(1)) * forward[: len(arr)], out=prefix[1:])
+    np.cumsum(np.multiply(arr + np.uint32(1), forward[: len(arr)], dtype=np.uint64), out=prefix[1:])
     span = (prefix[end] - prefix[start]) * inverse[start]
     hashes = (_fmix64(span) >> np.uint64(32)).astype(np.uint32)
     return hashes, per_doc
@@ -175,19 +181,20 @@ def _minimums(distinct: U32, counts: npt.NDArray[np.int64], num_perm: int, seed:
 
 
 def signatures(
-    texts: Sequence[str], shingle_size: int, num_perm: int, seed: int
+    texts: Sequence[U32], shingle_size: int, num_perm: int, seed: int
 ) -> tuple[U32, npt.NDArray[np.int64]]:
     """MinHash signatures ``(len(texts), num_perm)`` of normalised texts, and their shingle counts.
 
-    ``texts`` must be normalised (``dedupe.normalize``): words separated by single spaces.
+    ``texts`` are code point arrays of normalised text (``dedupe.normalize.normalized_words``):
+    words separated by single spaces.
     """
-    encoded = [t.encode("utf-8") for t in texts]
+    encoded = texts
     sigs = np.empty((len(encoded), num_perm), dtype=np.uint32)
     counts = np.empty(len(encoded), dtype=np.int64)
     lo = 0
     while lo < len(encoded):
         hi, size = lo, 0
-        while hi < len(encoded) and (hi == lo or size + len(encoded[hi]) <= _BATCH_BYTES):
+        while hi < len(encoded) and (hi == lo or size + len(encoded[hi]) <= _BATCH_CHARS):
             size += len(encoded[hi]) + 1
             hi += 1
         hashes, per_doc = _shingle_hashes(encoded[lo:hi], shingle_size)
@@ -209,9 +216,7 @@ def band_ids(sigs: U32, bands: int) -> list[tuple[str, ...]]:
     h: U64 = np.tile(np.arange(1, bands + 1, dtype=np.uint64), (n_docs, 1))
     for r in range(rows):
         h = _fmix64((h * _BAND_MUL) ^ banded[:, :, r])
-    digits = h.astype(">u8")
-    out = []
-    for row in digits:
-        text = row.tobytes().hex()
-        out.append(tuple(text[k : k + 16] for k in range(0, 16 * bands, 16)))
-    return out
+    # bytes.hex with a separator every 8 bytes, then split: the slicing stays in C.
+    packed = h.astype(">u8").tobytes()
+    width = 8 * bands
+    return [tuple(packed[k : k + width].hex(" ", 8).split()) for k in range(0, len(packed), width)]

@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedupe.codepoints import U32, decode, words_many
 
 # Latin and Cyrillic capitals (ASCII, Latin-1, Latin Extended-A, Cyrillic), for ALL-CAPS datelines.
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽА-ЯЁЄІЇҐЎ"
@@ -66,24 +71,6 @@ _BYLINE_MAX_WORDS = 10
 _CREDIT_MAX_WORDS = 60
 _CREDIT_MAX_CHARS = 600
 
-_APOSTROPHES = re.compile(r"['’ʼ`´ʻ]")
-# Arabic harakat and tatweel are optional in writing: drop them so vocalised and bare forms match.
-_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_NON_WORD = re.compile(r"[\W_]+")
-# Scripts written without spaces: each character becomes a token (character n-gram shingles).
-_UNSPACED = re.compile(r"([\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
-# Thousands separators: after punctuation became spaces, "1,200", "1.200" and "1 200" read "1 200".
-_DIGIT_GROUPS = re.compile(r"(\d) (?=\d{3}(?!\d))")
-_DIGITS = str.maketrans(
-    {chr(base + i): str(i) for base in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50) for i in range(10)}
-)
-
-
-_NON_ASCII_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\u0e50-\u0e59]")
-# ASCII fast path: lower-case letters, keep digits, drop apostrophes, every other byte becomes a space.
-_ASCII_TABLE = bytes(
-    c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256)
-)
 # A dateline sits in the first characters of its line.
 _DATELINE_HEAD = 140
 
@@ -99,22 +86,43 @@ def _is_boilerplate_line(line: str) -> bool:
     return False
 
 
-def _strip_dateline(line: str) -> str:
+def _strip_dateline(line: str) -> tuple[str, str]:
+    """The line without its dateline, and the dateline ("" when there is none)."""
     # Cheap gates first: the dateline patterns backtrack, and most lines are plain prose.
     head = line[:_DATELINE_HEAD]
+    m = None
     if "(" in head:
         m = _DATELINE_TAGGED.match(line)
-        if m:
-            return line[m.end() :]
-    if "/" in head or "РИА" in head or "Интерфакс" in head or "Укрінформ" in head or "УНІАН" in head:
+    if m is None and ("/" in head or "РИА" in head or "Интерфакс" in head or "Укрінформ" in head or "УНІАН" in head):
         m = _DATELINE_SLASHED.match(line) or _DATELINE_RIA.match(line)
-        if m:
-            return line[m.end() :]
-    if head.lstrip()[:2].isupper():
+    if m is None and head.lstrip()[:2].isupper():
         m = _DATELINE_CAPS.match(line)
-        if m:
-            return line[m.end() :]
-    return line
+    return (line, "") if m is None else (line[m.end() :], m.group(0))
+
+
+def _strip(text: str) -> tuple[str, list[str]]:
+    """The text without boilerplate, and the removed pieces (where the origin markers are)."""
+    kept = []
+    removed: list[str] = []
+    for line in text.split("\n"):
+        if not line or line.isspace():
+            continue
+        if _is_boilerplate_line(line):
+            removed.append(line)
+            continue
+        line, dateline = _strip_dateline(line)
+        if dateline:
+            removed.append(dateline)
+        kept.append(line)
+    text = "\n".join(kept)
+    if "(" in text:
+
+        def cut(m: re.Match[str]) -> str:
+            removed.append(m.group(0))
+            return " "
+
+        text = _AGENCY_INLINE.sub(cut, _CREDIT_INLINE.sub(cut, text))
+    return text, removed
 
 
 def strip_boilerplate(text: str) -> str:
@@ -122,49 +130,55 @@ def strip_boilerplate(text: str) -> str:
 
     The line patterns are tried once at the start of each line (``re.match``), not scanned for.
     """
-    kept = []
-    for line in text.split("\n"):
-        if not line or line.isspace() or _is_boilerplate_line(line):
-            continue
-        kept.append(_strip_dateline(line))
-    text = "\n".join(kept)
-    if "(" in text:
-        text = _AGENCY_INLINE.sub(" ", _CREDIT_INLINE.sub(" ", text))
-    return text
+    return _strip(text)[0]
+
+
+def analyse(texts: Sequence[str]) -> tuple[list[U32], list[str | None]]:
+    """Each text's matching form as a code point array, and its wire origin (``detect_origin``)."""
+    stripped = [_strip(unicodedata.normalize("NFKC", t)) for t in texts]
+    out = words_many([text for text, _ in stripped])
+    if out and not unicodedata.is_normalized("NFKC", decode(np.concatenate(out))):
+        out = [_settle(words) for words in out]
+    return out, [_origin(removed) for _, removed in stripped]
+
+
+def normalized_words(texts: Sequence[str]) -> list[U32]:
+    """The matching form of each text as a code point array (see ``dedupe.codepoints``)."""
+    return analyse(texts)[0]
+
+
+def _settle(words: U32) -> U32:
+    # Deleting a character (a soft hyphen between a letter and its accent) or lower-casing can
+    # leave text that NFKC would still change; normalise again until nothing moves.
+    for _ in range(4):
+        text = decode(words)
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        words = words_many([unicodedata.normalize("NFKC", text)])[0]
+    return words
 
 
 def normalize(text: str) -> str:
-    """The matching form of ``text``: words only, case-folded, single spaces, no boilerplate.
+    """The matching form of ``text``: words only, lower-cased, single spaces, no boilerplate.
 
-    NFKC, datelines/bylines/credits removed, case fold, digits made ASCII with their grouping
-    dropped, punctuation removed (apostrophes join: "Russia's" -> "russias"), unspaced scripts split
-    into characters, whitespace collapsed. ``normalize(normalize(t)) == normalize(t)``.
+    NFKC; datelines, bylines and credits removed; then per character (``dedupe.codepoints``):
+    simple lower case, decimal digits of any script made ASCII, apostrophes, Arabic diacritics and
+    format characters dropped ("Russia's" -> "russias"), punctuation and symbols made spaces, CJK
+    and Thai split into characters; digit groups rejoined ("1,200" -> "1200"); single spaces.
+    ``normalize(normalize(t)) == normalize(t)``.
     """
-    text = strip_boilerplate(unicodedata.normalize("NFKC", text))
-    if text.isascii():
-        text = text.encode("ascii").translate(_ASCII_TABLE, b"'`").decode("ascii")
-    else:
-        text = unicodedata.normalize("NFKC", text.casefold())
-        if _NON_ASCII_DIGIT.search(text):
-            text = text.translate(_DIGITS)
-        text = _APOSTROPHES.sub("", text)
-        text = _ARABIC_MARKS.sub("", text)
-        text = _NON_WORD.sub(" ", text)
-        text = _UNSPACED.sub(r" \1 ", text)
-    text = " ".join(text.split())
-    return _DIGIT_GROUPS.sub(r"\1", text)
+    return decode(normalized_words([text])[0])
 
 
 # Strong markers only (datelines, credits, copyright lines): a story that merely quotes "Reuters
-# reported" is not a Reuters story. Literal strings, found with str.find (a regex alternation
-# scanned over every position costs a millisecond per article); the earliest marker wins.
+# reported" is not a Reuters story. They are looked for in the boilerplate that normalisation strips.
 _ORIGIN_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("AP", ("(AP)", "(The Associated Press)", "Associated Press writer", "Associated Press reporter",
-            "The Associated Press. All rights reserved", "Associated Press\n", "(أسوشيتد برس)")),
+            "The Associated Press", "Associated Press", "(أسوشيتد برس)")),
     ("Reuters", ("(Reuters)", "(Рейтер)", "(Рейтерс)", "(رويترز)", "Reporting by", "reporting by",
-                 "Thomson Reuters", "© Reuters")),
+                 "Thomson Reuters", "Reuters")),
     ("AFP", ("(AFP)", "(АФП)", "(أ ف ب)", "(ا ف ب)", "(أ.ف.ب)", "Agence France-Presse", "© AFP",
-             "(Avec AFP)", "(avec AFP)", "فرانس برس")),
+             "(Avec AFP)", "(avec AFP)", "فرانس برس", "AFP")),
     ("dpa", ("(dpa)", "(DPA)", "(د ب أ)", "/dpa")),
     ("ANSA", ("(ANSA)",)),
     ("EFE", ("(EFE)", "Agencia EFE")),
@@ -176,21 +190,26 @@ _ORIGIN_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Anadolu", ("(AA)", "(Anadolu)", "(الأناضول)", "Anadolu Agency")),
     ("Armenpress", ("ARMENPRESS", "(Armenpress)")),
 )
-# Datelines open a story and credits close it: only its head and tail are searched.
-_ORIGIN_WINDOW = 1500
+_ORIGIN_RE = re.compile(
+    "|".join(re.escape(m) for m in sorted((m for _, ms in _ORIGIN_MARKERS for m in ms), key=len, reverse=True))
+)
+_ORIGIN_OF = {m: agency for agency, ms in _ORIGIN_MARKERS for m in ms}
+
+
+def _origin(removed: list[str]) -> str | None:
+    # The markers sit in what was stripped: datelines, bylines, credit lines, agency tags. The
+    # earliest wins (a story's own dateline before the credits of one it quotes).
+    for piece in removed:
+        m = _ORIGIN_RE.search(piece)
+        if m is not None:
+            return _ORIGIN_OF[m.group(0)]
+    return None
 
 
 def detect_origin(text: str) -> str | None:
-    """The wire agency that filed ``text`` ("AP", "Reuters", "AFP", "dpa", "ANSA", ...), or None."""
-    if len(text) > 2 * _ORIGIN_WINDOW:
-        text = text[:_ORIGIN_WINDOW] + "\n" + text[-_ORIGIN_WINDOW:]
-    text = unicodedata.normalize("NFKC", text)
-    best: tuple[int, str] | None = None
-    for agency, markers in _ORIGIN_MARKERS:
-        for marker in markers:
-            at = text.find(marker)
-            if at >= 0 and (best is None or at < best[0]):
-                best = (at, agency)
-    if best is None and text.rstrip().endswith("Associated Press"):
-        return "AP"
-    return best[1] if best else None
+    """The wire agency that filed ``text`` ("AP", "Reuters", "AFP", "dpa", "ANSA", ...), or None.
+
+    Only strong markers count: a dateline ("KYIV (Reuters) -"), a byline ("By JANE DOE Associated
+    Press"), a credit or copyright line, an agency tag; a story quoting "Reuters reported" has none.
+    """
+    return _origin(_strip(unicodedata.normalize("NFKC", text))[1])
