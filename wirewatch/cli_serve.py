@@ -3,6 +3,9 @@ the web page, run by uvicorn until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
+
 import click
 
 from wirewatch.cli import _setup, guarded, open_store
@@ -32,13 +35,25 @@ def serve(ctx: click.Context, host: str, port: int, sources_path: str | None) ->
     store = open_store(settings)
     try:
         app = create_app(store, config=config, catalog=catalog, event_maxlen=settings.event_stream_maxlen)
-        click.echo(f"wirewatch: serving on http://{host}:{port}/ (store {store.description})", err=True)
-        uvicorn.run(
+        server = uvicorn.Server(uvicorn.Config(
             app, host=host, port=port, log_config=None, access_log=False, proxy_headers=True,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
-        )
+        ))
+        click.echo(f"wirewatch: serving on http://{host}:{port}/ (store {store.description})", err=True)
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
+        # it found: make that one a no-op so a requested stop exits 0, as the CLI contract says.
+        previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            server.run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finally:
         store.close()
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """The signal was already handled (graceful shutdown); nothing more to do."""
 
 
 COMMANDS: list[click.Command] = [serve]

@@ -32,8 +32,14 @@ PALETTE = 8
 
 
 def outlet_class(name: str) -> str:
-    """A stable colour class per outlet (``c0``..``c7``), the same on every page and card."""
+    """A colour class (``c0``..``c7``) for an outlet a story's own palette does not know."""
     return f"c{hashlib.blake2s(name.encode('utf-8'), digest_size=1).digest()[0] % PALETTE}"
+
+
+def outlet_colors(view: queries.StoryView) -> dict[str, str]:
+    """Colour classes for a story's outlets, distinct within the story (up to the palette's size),
+    the same on its card chips and its timeline."""
+    return {name: f"c{i % PALETTE}" for i, (name, _) in enumerate(view.outlets)}
 
 
 def when(dt: datetime | None) -> str:
@@ -67,13 +73,15 @@ class Point:
     css: str
 
 
-def timeline(view: queries.StoryView) -> tuple[list[Point], list[str]]:
-    """Articles in publication order with their place on the axis, and the outlets (one lane each)."""
+def timeline(view: queries.StoryView) -> tuple[list[Point], list[tuple[str, str]]]:
+    """Articles in publication order with their place on the axis, and the lanes: one per outlet,
+    in order of first publication, with its colour class."""
     rows = sorted(zip(view.story.articles, view.article_times, strict=True), key=lambda r: (r[1], r[0].source))
     if not rows:
         return [], []
     start, end = rows[0][1], rows[-1][1]
     width = max(end - start, 1.0)
+    colors = outlet_colors(view)
     lanes: list[str] = []
     for art, _ in rows:
         if art.source not in lanes:
@@ -87,11 +95,11 @@ def timeline(view: queries.StoryView) -> tuple[list[Point], list[str]]:
             source=art.source,
             title=art.title or art.url,
             url=safe_url(art.url),
-            css=outlet_class(art.source),
+            css=colors.get(art.source) or outlet_class(art.source),
         )
         for art, t in rows
     ]
-    return points, lanes
+    return points, [(name, colors.get(name) or outlet_class(name)) for name in lanes]
 
 
 def _environment() -> jinja2.Environment:
@@ -102,7 +110,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(when=when, outlet_class=outlet_class, safe_url=safe_url)
-    env.globals.update(span=span)
+    env.globals.update(span=span, outlet_colors=outlet_colors)
     return env
 
 
