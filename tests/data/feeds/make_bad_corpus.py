@@ -4,7 +4,7 @@
 
 Deterministic: the same bytes on every run (seeded randomness, gzip without a timestamp), so
 ``tests/crawlers/test_feeds.py`` checks that the committed files are current. Documents over
-``MAX_COMMITTED_BYTES`` are not written: the tests build them in memory with ``large_documents``.
+``MAX_COMMITTED_BYTES`` are not written: the tests build them in memory (``LARGE_DOCUMENTS``).
 The XXE documents name a marker file and an HTTP address; ``xxe_documents`` rebuilds them at test
 time with a real marker file and a live local server, to prove neither is ever read.
 """
@@ -15,6 +15,7 @@ import gzip
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 MAX_COMMITTED_BYTES = 1_000_000
@@ -328,14 +329,14 @@ def not_feeds() -> dict[str, bytes]:
         "html_uppercase.xml": b"<HTML><HEAD><TITLE>OLD</TITLE></HEAD><BODY>SHOUTING</BODY></HTML>",
         "html_error_page.xml": b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
         "html_body_fragment.xml": b"<body><div class='article'><p>Just a fragment</p></div></body>",
-        "binary_png.xml": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(2000)),
-        "binary_jpeg.xml": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(rng.randrange(256) for _ in range(2000)),
-        "binary_pdf.xml": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(rng.randrange(256) for _ in range(2000)),
-        "binary_zip.xml": b"PK\x03\x04\x14\x00" + bytes(rng.randrange(256) for _ in range(2000)),
-        "binary_random.xml": bytes(rng.randrange(256) for _ in range(4096)),
+        "binary_png.xml": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(2000),
+        "binary_jpeg.xml": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + rng.randbytes(2000),
+        "binary_pdf.xml": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + rng.randbytes(2000),
+        "binary_zip.xml": b"PK\x03\x04\x14\x00" + rng.randbytes(2000),
+        "binary_random.xml": rng.randbytes(4096),
         "binary_nul_bytes.xml": b"\x00" * 1024,
-        "binary_gzip_of_random.xml.gz": gzip.compress(bytes(rng.randrange(256) for _ in range(4096)), mtime=0),
-        "binary_elf.xml": b"\x7fELF\x02\x01\x01\x00" + bytes(rng.randrange(256) for _ in range(2000)),
+        "binary_gzip_of_random.xml.gz": gzip.compress(rng.randbytes(4096), mtime=0),
+        "binary_elf.xml": b"\x7fELF\x02\x01\x01\x00" + rng.randbytes(2000),
         "empty.xml": b"",
         "empty_whitespace.xml": b" \n\t\r\n  ",
         "empty_bom_only.xml": b"\xef\xbb\xbf",
@@ -357,36 +358,43 @@ def not_feeds() -> dict[str, bytes]:
         "json_huge_number.json": b'{"items": [{"id": ' + b"9" * 100_000 + b"}]}",
         "json_duplicate_ids.json": json_feed([{"id": "x", "title": f"T{i}"} for i in range(3)]),
         "json_bool_and_float_ids.json": json_feed([{"id": True, "title": "bool"}, {"id": 1.5, "title": "float"}]),
-        "json_utf16.json": json_feed([{"id": "1", "title": "Заголовок"}]).decode().encode("utf-16"),
+        "json_utf16.json": b"\xff\xfe" + json_feed([{"id": "1", "title": "Заголовок"}]).decode().encode("utf-16-le"),
     }
     return docs
 
 
-def large_documents() -> dict[str, bytes]:
-    """Documents over the commit size limit, built at test time."""
-    many = "".join(
+def _many_items() -> bytes:
+    return rss("".join(
         f"<item><title>Item {i}</title><link>https://news.example.com/i/{i}</link><guid>g{i}</guid>"
         f"<pubDate>Mon, 13 May 2024 10:00:00 GMT</pubDate><description>Text {i}</description></item>"
         for i in range(50_000)
-    )
-    cats = "".join(f"<category>tag {i}</category>" for i in range(100_000))
-    json_items = [{"id": str(i), "url": f"https://news.example.com/j/{i}", "title": f"J{i}"} for i in range(50_000)]
-    return {
-        "volume_50000_items.xml": rss(many).encode(),
-        "volume_50000_nested_items.xml": rss("<item><title>Outer</title>" + "<item><title>n</title></item>" * 50_000
-                                             + "</item>").encode(),
-        "volume_100000_categories.xml": rss(item(extra=cats)).encode(),
-        "volume_100000_authors.xml": rss(item(extra="<dc:creator>A</dc:creator>" * 100_000)).encode(),
-        "volume_100000_enclosures.xml": rss(item(extra='<enclosure url="https://x.example/e.mp3"/>' * 100_000)).encode(),
-        "volume_100000_atom_links.xml": atom("<entry><title>t</title><id>urn:l</id>"
-                                             + '<link rel="related" href="https://x.example/"/>' * 100_000
-                                             + "</entry>").encode(),
-        "volume_2mb_title.xml": rss(item(title="T" * 2_000_000)).encode(),
-        "volume_5mb_content.xml": rss(item(extra="<content:encoded>" + "&lt;p&gt;word " * 400_000
-                                           + "</content:encoded>")).encode(),
-        "volume_50000_json_items.json": json_feed(json_items),
-        "volume_over_size_cap.xml": b"<rss>" + b" " * 20_000_000 + b"</rss>",
-    }
+    )).encode()
+
+
+def _many_json_items() -> bytes:
+    return json_feed([{"id": str(i), "url": f"https://news.example.com/j/{i}", "title": f"J{i}"}
+                      for i in range(50_000)])
+
+
+# Documents over the commit size limit, each built when a test asks for it.
+LARGE_DOCUMENTS: dict[str, Callable[[], bytes]] = {
+    "volume_50000_items.xml": _many_items,
+    "volume_50000_nested_items.xml": lambda: rss(
+        "<item><title>Outer</title>" + "<item><title>n</title></item>" * 50_000 + "</item>").encode(),
+    "volume_100000_categories.xml": lambda: rss(item(
+        extra="".join(f"<category>tag {i}</category>" for i in range(100_000)))).encode(),
+    "volume_100000_authors.xml": lambda: rss(item(extra="<dc:creator>A</dc:creator>" * 100_000)).encode(),
+    "volume_100000_enclosures.xml": lambda: rss(item(
+        extra='<enclosure url="https://x.example/e.mp3"/>' * 100_000)).encode(),
+    "volume_100000_atom_links.xml": lambda: atom(
+        "<entry><title>t</title><id>urn:l</id>" + '<link rel="related" href="https://x.example/"/>' * 100_000
+        + "</entry>").encode(),
+    "volume_2mb_title.xml": lambda: rss(item(title="T" * 2_000_000)).encode(),
+    "volume_5mb_content.xml": lambda: rss(item(
+        extra="<content:encoded>" + "&lt;p&gt;word " * 400_000 + "</content:encoded>")).encode(),
+    "volume_50000_json_items.json": _many_json_items,
+    "volume_over_size_cap.xml": lambda: b"<rss>" + b" " * 20_000_000 + b"</rss>",
+}
 
 
 def corpus() -> dict[str, bytes]:
