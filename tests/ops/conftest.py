@@ -59,22 +59,36 @@ def dedupe_config() -> DedupeConfig:
     return DedupeConfig()
 
 
+def add_doc(
+    index: StoryIndex,
+    doc: Doc,
+    now: float,
+    published: float | None = None,
+    extra_seen: tuple[tuple[str, str], ...] = (),
+    *,
+    with_seen: bool = True,
+) -> Assignment:
+    """Write one Doc the way the daemon does (seen entries included, unless not ``with_seen``)."""
+    url = f"https://{doc.source}.example/{doc.id}"
+    record = ArticleRecord(
+        id=doc.id, url=url, canonical_url=url, source=doc.source, title=doc.title, text=doc.text,
+        authors=("Staff",), published=published, language="en", site_name=doc.source,
+        topics=doc.topics, guid=f"guid-{doc.id}",
+    )
+    k = index.store.keys
+    seen = ((k.seen_url, seen_field(url)), (k.seen_source(doc.source), seen_field(f"guid-{doc.id}")), *extra_seen)
+    if not with_seen:
+        seen = ()
+    return index.add(record, fingerprint(doc.text, doc.title, index.config), seen=seen, now=now)
+
+
 @pytest.fixture
 def ingest(store: Store, dedupe_config: DedupeConfig) -> Ingest:
-    """Write one Doc the way the daemon does (seen entries included) at time ``now``."""
     index = StoryIndex(store, dedupe_config, event_maxlen=10_000)
 
     def add(
         doc: Doc, now: float, published: float | None = None, extra_seen: tuple[tuple[str, str], ...] = ()
     ) -> Assignment:
-        url = f"https://{doc.source}.example/{doc.id}"
-        record = ArticleRecord(
-            id=doc.id, url=url, canonical_url=url, source=doc.source, title=doc.title, text=doc.text,
-            authors=("Staff",), published=published, language="en", site_name=doc.source,
-            topics=doc.topics, guid=f"guid-{doc.id}",
-        )
-        k = store.keys
-        seen = ((k.seen_url, seen_field(url)), (k.seen_source(doc.source), seen_field(f"guid-{doc.id}")), *extra_seen)
-        return index.add(record, fingerprint(doc.text, doc.title, dedupe_config), seen=seen, now=now)
+        return add_doc(index, doc, now, published, extra_seen)
 
     return add
