@@ -7,6 +7,7 @@ declares one is refused outright rather than repaired. The XML is read increment
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,8 @@ from wirewatch.models import FeedEntry
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 MAX_TITLE_CHARS = 1024
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+MAX_LEADING_JUNK = 65_536
+_XML_START = re.compile(r"<(?:\?xml|urlset|sitemapindex)\b")
 _ISSUES = {
     "bad_loc": "{n} locations that are not http(s) URLs dropped",
     "duplicate": "{n} duplicate locations dropped",
@@ -38,9 +41,12 @@ _ISSUES = {
 
 @dataclass(frozen=True, slots=True)
 class ParsedSitemap:
-    entries: tuple[FeedEntry, ...]  # guid = url = loc; title from news:title; published from
-    # news:publication_date or lastmod
-    sitemaps: tuple[str, ...]  # child sitemap URLs when it is a <sitemapindex>
+    """``entries``: guid = url = ``loc``, title from ``news:title``, published from
+    ``news:publication_date`` or ``lastmod``. ``sitemaps``: child sitemap URLs when it is a
+    ``<sitemapindex>``. ``warnings``: what was dropped or truncated, one line each."""
+
+    entries: tuple[FeedEntry, ...]
+    sitemaps: tuple[str, ...]
     warnings: tuple[str, ...] = ()
 
 
@@ -66,6 +72,10 @@ def parse_sitemap(
     collector = _Collector(http_url(url), now or datetime.now(UTC), max_entries)
     collector.warnings.extend(decoded.warnings)
     text = decoded.text.lstrip("\ufeff \t\r\n")
+    xml_start = None if text.startswith("<") else _XML_START.search(text, 0, MAX_LEADING_JUNK)
+    if xml_start:  # a PHP warning or a stray line printed first
+        collector.warnings.append(f"{xml_start.start()} characters before the first tag ignored")
+        text = text[xml_start.start() :]
     if text.startswith("<"):
         _read_xml(text, collector)
     else:

@@ -168,3 +168,10 @@ def test_unsafe_and_relative_locations() -> None:
 def test_bare_ampersand_in_loc_is_repaired() -> None:
     result = parse_sitemap(urlset("https://news.example.com/search?a=1&b=2"))
     assert [e.url for e in result.entries] == ["https://news.example.com/search?a=1&b=2"]
+
+
+def test_leading_junk_is_skipped() -> None:
+    body = b"Warning: Undefined variable $x in /var/www/sitemap.php on line 4\n" + urlset("https://news.example.com/a")
+    result = parse_sitemap(body)
+    assert [e.url for e in result.entries] == ["https://news.example.com/a"]
+    assert result.warnings == ("65 characters before the first tag ignored",)
