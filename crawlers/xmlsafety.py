@@ -79,11 +79,21 @@ def gunzip_capped(body: bytes, limit: int) -> bytes:
     return out
 
 
+# Python codecs that are no character set a document could be written in.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
+
+
 def _canonical_codec(name: str) -> str | None:
+    """Python's name for a declared charset; None for unknown names and for codecs such as
+    base64, rot-13 or unicode-escape, which a declaration must never select."""
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        codec = codecs.lookup(name).name
+        "".encode(codec)  # LookupError for the bytes-to-bytes and str-to-str codecs
+    except (LookupError, UnicodeError):
         return None
+    if codec == "utf-8-sig":
+        return "utf-8"
+    return None if codec in _NOT_CHARSETS or codec.startswith("charmap") else codec
 
 
 def _sniff_wide(head: bytes) -> str | None:
@@ -127,10 +137,10 @@ def _detect(body: bytes) -> tuple[str, str] | None:
         return None
     cleanest = min(m.chaos for m in matches)
     rank = {name: i for i, name in enumerate(_COMMON_ENCODINGS)}
-    best = max(
-        (m for m in matches if m.chaos <= cleanest + 0.05),
-        key=lambda m: (round(m.coherence, 2), -rank.get(m.encoding, len(rank))),
-    )
+    clean = [m for m in matches if m.chaos <= cleanest + 0.05]
+    # A rare encoding (hp_roman8, mac_iceland) wins only when no common one reads as cleanly.
+    clean = [m for m in clean if m.encoding in rank] or clean
+    best = max(clean, key=lambda m: (round(m.coherence, 2), -rank.get(m.encoding, len(rank))))
     return body.decode(best.encoding, errors="replace"), best.encoding
 
 
@@ -152,7 +162,8 @@ def decode_document(body: bytes) -> Decoded:
 
 def _decode_ascii_family(body: bytes, warnings: list[str]) -> tuple[str, str]:
     match = _XML_DECL_ENCODING.match(body)
-    declared = _canonical_codec(match.group(1).decode("ascii")) if match else None
+    label = match.group(1).decode("ascii") if match else "nothing"
+    declared = _canonical_codec(label) if match else None
     if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
         declared = None  # the bytes are plainly not wide, so the declaration is stale
     try:
@@ -162,12 +173,12 @@ def _decode_ascii_family(body: bytes, warnings: list[str]) -> tuple[str, str]:
             return _decode_ascii_family(body[: exc.start], warnings)  # cut mid-character
     else:
         if declared not in (None, "utf-8") and not text.isascii():
-            warnings.append(f"declared {declared} but is valid UTF-8; decoded as UTF-8")
+            warnings.append(f"declared {label} but is valid UTF-8; decoded as UTF-8")
         return text, "utf-8"
     if declared not in (None, "utf-8"):
         try:
             return body.decode(declared), declared
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):
             pass
     mostly = _mostly_utf8(body)
     if mostly is not None:
@@ -176,7 +187,7 @@ def _decode_ascii_family(body: bytes, warnings: list[str]) -> tuple[str, str]:
     detected = _detect(body)
     if detected is None:
         raise FeedError("cannot tell the character encoding of the document")
-    warnings.append(f"declared {declared or 'utf-8'} but decoded as {detected[1]}")
+    warnings.append(f"declared {label} but decoded as {detected[1]}")
     return detected
 
 

@@ -329,6 +329,9 @@ FRENCH = "Élection à Genève : négociations déjà très avancées, dit-on"
         ("encoding_utf8_bom_declared_utf16.xml", RUSSIAN),
         ("encoding_utf16_odd_length.xml", RUSSIAN),
         ("encoding_utf8_with_stray_cp1252.xml", RUSSIAN),
+        ("encoding_declared_base64.xml", FRENCH),
+        ("encoding_declared_rot13.xml", FRENCH),
+        ("encoding_declared_undefined.xml", FRENCH),
         ("truncated_inside_utf8_char.xml", "Report 1: shelling near the border town of Kapan"),
     ],
 )
@@ -510,3 +513,10 @@ def test_arbitrary_bytes_parse_or_raise_feed_error(body: bytes) -> None:
         assert str(exc) and "\n" not in str(exc)
     else:
         assert isinstance(result, ParsedFeed)
+
+
+@pytest.mark.parametrize("name", ["encoding_declared_unicode_escape.xml", "encoding_declared_utf7.xml"])
+def test_escape_codecs_are_never_applied(name: str) -> None:
+    result = bad(name)
+    assert result.title is not None and result.title.endswith("Actualités")
+    assert "<script" not in result.title and "alert" in result.title  # left as the literal text

@@ -175,6 +175,13 @@ def lying_encodings() -> dict[str, bytes]:
         "encoding_utf16_odd_length.xml": b"\xff\xfe" + ru.encode("utf-16-le")[:-1],
         "encoding_ebcdic_declared_ascii_body.xml": plain.replace("utf-8", "cp037").encode("ascii"),
         "encoding_utf8_with_stray_cp1252.xml": ru.encode().replace("Новости".encode(), "Новости".encode() + b" \x93"),
+        "encoding_declared_base64.xml": fr.replace("utf-8", "base64").encode("latin-1"),
+        "encoding_declared_rot13.xml": fr.replace("utf-8", "rot13").encode("latin-1"),
+        "encoding_declared_unicode_escape.xml": (fr.replace("utf-8", "unicode_escape").replace(
+            "Actualités", "\\x3cscript\\x3ealert(1)\\x3c/script\\x3eActualités")).encode("latin-1"),
+        "encoding_declared_utf7.xml": (fr.replace("utf-8", "UTF-7").replace(
+            "Actualités", "+ADw-script+AD4-alert(1)+ADw-/script+AD4-Actualités")).encode("latin-1"),
+        "encoding_declared_undefined.xml": fr.replace("utf-8", "undefined").encode("latin-1"),
         "encoding_mixed_utf8_and_latin1.xml": fr[:200].encode("utf-8") + fr[200:].encode("latin-1"),
     }
     return docs
