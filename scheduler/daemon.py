@@ -66,8 +66,8 @@ class Daemon:
         self.dedupe = dedupe
         self.instance = f"{socket.gethostname()}:{os.getpid()}"
         self.summary = RunSummary()
-        self.capacity = capacity or max(2, settings.concurrency // 2)
-        self.queue = WorkQueue(store, self.instance)
+        self.capacity = capacity or max(1, settings.concurrency // 2)
+        self.queue = WorkQueue(store, self.instance, visibility=settings.queue_visibility)
         self.leader = Leader(store, self.instance)
         self.is_leader = False
         self._inflight: dict[str, tuple[Claimed, asyncio.Future[SourceRun]]] = {}
@@ -110,7 +110,7 @@ class Daemon:
 
         self.backend = StoreBackend(
             self.store, self.dedupe, self.sources.topics, event_maxlen=self.settings.event_stream_maxlen,
-            on_run=self._on_run, only_if_present=only_if_present,
+            on_run=self._on_run, only_if_present=only_if_present, pause_after=self.settings.pause_after,
         )
         from scrapy import signals
 
