@@ -132,7 +132,7 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     # Imported lazily: only documents whose declaration lies pay for the detector.
     import charset_normalizer
 
-    matches = list(charset_normalizer.from_bytes(body, steps=8, chunk_size=1024))
+    matches = [m for m in charset_normalizer.from_bytes(body, steps=8, chunk_size=1024) if _canonical_codec(m.encoding)]
     if not matches:
         return None
     cleanest = min(m.chaos for m in matches)
