@@ -10,7 +10,7 @@ digits) and its class:
 - deleted characters: apostrophes ("Russia's" -> "russias"), Arabic harakat and tatweel (optional
   in writing), format characters (soft hyphen, zero-width joiners);
 - unspaced-script characters (CJK, kana, Thai): each one is a word of its own, so shingles of
-  those scripts are character n-grams;
+  those scripts are character n-grams (their combining marks are dropped);
 - everything else separates words.
 
 Words are then joined by single spaces, except that digit groups are rejoined ("1,200", "1.200"
@@ -46,8 +46,11 @@ def _describe(cp: int) -> tuple[int, int]:
     category = unicodedata.category(c)
     if category == "Cf":
         return DELETE, cp
-    if any(lo <= cp <= hi for lo, hi in _UNSPACED) and category[0] in "LN":
-        return SOLO, cp
+    if any(lo <= cp <= hi for lo, hi in _UNSPACED):
+        if category[0] in "LN":
+            return SOLO, cp
+        if category[0] == "M":  # Thai vowel and tone marks: each character is a token already
+            return DELETE, cp
     digit = unicodedata.decimal(c, -1)
     if digit >= 0:
         return WORD, 48 + digit
