@@ -19,6 +19,7 @@ from scheduler.policy import Bounds, Outcome, PollState, plan_next
 from storage.connection import Store
 from storage.source_state import load_states, record_run
 from storage.story_index import ArticleRecord, StoryIndex
+from wirewatch import timing
 from wirewatch.models import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,8 @@ class StoreBackend:
             language=ex.language, site_name=ex.site_name, topics=topics,
             guid=entry.guid if entry else None,
         )
-        fp = fingerprint(text, title, self.dedupe)
+        with timing.timed("dedupe"):
+            fp = fingerprint(text, title, self.dedupe)
         result = self.index.add(record, fp, seen=tuple(seen), now=self.clock())
         status = {"created": "created", "joined": "joined"}.get(result.status, "duplicate")
         log.debug("source=%s url=%s story=%s status=%s", source.name, item.url, result.story_id, status)

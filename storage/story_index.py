@@ -24,6 +24,7 @@ import redis
 
 from dedupe import Candidate, DedupeConfig, Fingerprint, decide
 from storage.connection import Store
+from wirewatch import timing
 from wirewatch.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -88,29 +89,32 @@ class StoryIndex:
         trips = 0
         for _ in range(MAX_RETRIES):
             try:
-                reply = self._query(
-                    args=[prefix, now, window, article.id, fp.content_hash, len(fp.bands), *fp.bands]
-                )
+                with timing.timed("store"):
+                    reply = self._query(
+                        args=[prefix, now, window, article.id, fp.content_hash, len(fp.bands), *fp.bands]
+                    )
                 trips += 1
                 status = reply[0].decode()
                 if status in ("exists", "exact"):
                     return Assignment(status, article.id if status == "exists" else reply[1].decode(),
                                       reply[2].decode(), round_trips=trips)
-                candidates, excluded = self._parse_candidates(reply)
-                decision = decide(
-                    fp, candidates, self.config, source=article.source, published=article.published,
-                    exclude_stories=excluded,
-                )
+                with timing.timed("dedupe"):
+                    candidates, excluded = self._parse_candidates(reply)
+                    decision = decide(
+                        fp, candidates, self.config, source=article.source, published=article.published,
+                        exclude_stories=excluded,
+                    )
                 best = decision.matches[0] if decision.matches else None
                 payload = self._payload(article, fp, best, now)
                 pairs = [part for pair in seen for part in pair]
-                result = self._commit(
-                    args=[
-                        prefix, now, window, article.id, " ".join(c.article_id for c in candidates),
-                        decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
-                        fp.content_hash, self.event_maxlen, len(fp.bands), *fp.bands, payload, *pairs,
-                    ]
-                )
+                with timing.timed("store"):
+                    result = self._commit(
+                        args=[
+                            prefix, now, window, article.id, " ".join(c.article_id for c in candidates),
+                            decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
+                            fp.content_hash, self.event_maxlen, len(fp.bands), *fp.bands, payload, *pairs,
+                        ]
+                    )
                 trips += 1
             except redis.RedisError as exc:
                 raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc

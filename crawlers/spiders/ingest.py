@@ -26,6 +26,7 @@ from crawlers.runs import SourceRun
 from crawlers.sitemaps import parse_sitemap
 from crawlers.sources import Source
 from crawlers.urls import canonicalize, clean_url, is_http_url, looks_like_article_url
+from wirewatch import timing
 from wirewatch.errors import InputError
 from wirewatch.models import FeedEntry
 
@@ -119,6 +120,7 @@ class IngestSpider(Spider):
         run: SourceRun = response.meta["run"]
         try:
             run.fetched += 1
+            timing.add("fetch", float(response.meta.get("download_latency") or 0.0))
             yield from self._listing(response, run)
         except InputError as exc:
             run.error = f"{response.url}: {exc}"
@@ -145,9 +147,11 @@ class IngestSpider(Spider):
                 return
         entries: list[FeedEntry]
         if source.kind == "feed":
-            entries = list(parse_feed(body, response.url).entries)
+            with timing.timed("parse"):
+                entries = list(parse_feed(body, response.url).entries)
         elif source.kind == "sitemap":
-            sitemap = parse_sitemap(body, response.url)
+            with timing.timed("parse"):
+                sitemap = parse_sitemap(body, response.url)
             for child in sitemap.sitemaps[:50]:
                 if is_http_url(child):
                     run.begin()
@@ -204,10 +208,12 @@ class IngestSpider(Spider):
         entry: FeedEntry | None = response.meta.get("entry")
         try:
             run.fetched += 1
+            timing.add("fetch", float(response.meta.get("download_latency") or 0.0))
             run.articles += 1
             overrides = ExtractOverrides(**run.source.selectors) if run.source.selectors else None
             try:
-                extracted = extract_article(response.body, response.url, overrides=overrides)
+                with timing.timed("extract"):
+                    extracted = extract_article(response.body, response.url, overrides=overrides)
             except InputError as exc:
                 run.errors += 1
                 run.empty += 1
