@@ -17,7 +17,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": settings.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.per_domain_concurrency,
         "DOWNLOAD_DELAY": settings.download_delay,
-        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_ENABLED": settings.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(settings.download_delay, 0.1),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(settings.per_domain_concurrency),
         "DOWNLOAD_TIMEOUT": settings.download_timeout,

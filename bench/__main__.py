@@ -1,0 +1,33 @@
+"""``python -m bench``: list the benchmarks, or run the quick ones with ``--quick``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS = [
+    ("pipeline", "whole pipeline over the fixture site (50 outlets, 2,000 articles): articles/s, stage shares",
+     ["--outlets", "20", "--articles-per-outlet", "20"]),
+    ("dedupe_quality", "clustering precision/recall/F1/ARI on the labelled corpus", []),
+    ("dedupe_speed", "signature + LSH + assignment docs/s vs datasketch naive and batch", ["--quick"]),
+    ("extraction_quality", "extraction F1 vs trafilatura defaults on devdata and our pages", []),
+    ("memory_budget", "Redis bytes per stored article", []),
+    ("api_load", "/stories and /feeds latency under load", []),
+    ("scheduler_load", "1,000 simulated sources, one and two daemon instances", []),
+]
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv[1:]
+    for name, what, quick_args in BENCHMARKS:
+        print(f"python -m bench.{name:<20} {what}")
+    if not quick:
+        print("\nrun one of the above, or `python -m bench --quick` for the quick ones")
+        return
+    for name, _, quick_args in BENCHMARKS[:3]:
+        print(f"\n== bench.{name} {' '.join(quick_args)}", flush=True)
+        subprocess.run([sys.executable, "-m", f"bench.{name}", *quick_args], check=False)
+
+
+if __name__ == "__main__":
+    main()
