@@ -40,6 +40,7 @@ class Settings:
     download_timeout: float = 20.0
     max_body_bytes: int = 10 * 1024 * 1024
     obey_robots: bool = True
+    autothrottle: bool = True
     max_articles_per_run: int = 200
     log_level: str = "INFO"
     log_format: str = "plain"
@@ -89,6 +90,7 @@ SETTINGS_DOC: dict[str, str] = {
     "download_timeout": "Seconds before a request is abandoned.",
     "max_body_bytes": "Largest response body accepted (after decompression).",
     "obey_robots": "Obey robots.txt.",
+    "autothrottle": "Adapt per-host delays to server latency (Scrapy AutoThrottle), from download_delay up.",
     "max_articles_per_run": "Most new article pages fetched per source per run.",
     "log_level": "DEBUG, INFO, WARNING or ERROR.",
     "log_format": "plain or json.",
