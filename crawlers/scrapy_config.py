@@ -11,6 +11,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     return {
         "WIREWATCH_ALLOW_PRIVATE_NETWORKS": settings.allow_private_networks,
         "WIREWATCH_MAX_ARTICLES_PER_RUN": settings.max_articles_per_run,
+        "WIREWATCH_EXTRACT_WORKERS": settings.extract_workers,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "USER_AGENT": settings.effective_user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,

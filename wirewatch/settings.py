@@ -42,6 +42,7 @@ class Settings:
     obey_robots: bool = True
     autothrottle: bool = True
     max_articles_per_run: int = 200
+    extract_workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     log_level: str = "INFO"
     log_format: str = "plain"
     event_stream_maxlen: int = 100_000
@@ -92,6 +93,7 @@ SETTINGS_DOC: dict[str, str] = {
     "obey_robots": "Obey robots.txt.",
     "autothrottle": "Adapt per-host delays to server latency (Scrapy AutoThrottle), from download_delay up.",
     "max_articles_per_run": "Most new article pages fetched per source per run.",
+    "extract_workers": "Processes extracting articles in parallel (default: CPU count, at most 4; 0: inline).",
     "log_level": "DEBUG, INFO, WARNING or ERROR.",
     "log_format": "plain or json.",
     "event_stream_maxlen": "Approximate cap on the events stream length.",
@@ -158,6 +160,8 @@ def _coerce(name: str, raw: Any, kind: str) -> Any:
 
 def _validate(s: Settings) -> list[str]:
     problems = []
+    if s.extract_workers < 0:
+        problems.append("extract_workers: must be 0 or more")
     if s.concurrency < 1:
         problems.append("concurrency: must be at least 1")
     if s.per_domain_concurrency < 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,7 +20,8 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.backend import ArticleItem, CrawlBackend
-from crawlers.extract import ExtractOverrides, extract_article
+from crawlers.extract import ExtractOverrides
+from crawlers.extract_pool import ExtractPool
 from crawlers.feeds import parse_feed
 from crawlers.runs import SourceRun
 from crawlers.sitemaps import parse_sitemap
@@ -69,23 +70,30 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
 class IngestSpider(Spider):
     name = "wirewatch"
 
-    def __init__(self, backend: CrawlBackend, max_articles: int = 200, **kwargs: Any) -> None:
+    def __init__(self, backend: CrawlBackend, max_articles: int = 200, extract_workers: int = 0,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.backend = backend
         self.max_articles = max_articles
+        self.extractor = ExtractPool(extract_workers)
         self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> IngestSpider:
         kwargs.setdefault("max_articles", crawler.settings.getint("WIREWATCH_MAX_ARTICLES_PER_RUN", 200))
+        kwargs.setdefault("extract_workers", crawler.settings.getint("WIREWATCH_EXTRACT_WORKERS", 0))
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> Any:
         # No start requests: work arrives through submit().
         return
         yield  # pragma: no cover
+
+    def _on_closed(self) -> None:
+        self.extractor.close()
 
     def _on_idle(self) -> None:
         if not self.stopping:
@@ -203,7 +211,7 @@ class IngestSpider(Spider):
         run.end()
 
     # -- articles
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         run: SourceRun = response.meta["run"]
         entry: FeedEntry | None = response.meta.get("entry")
         try:
@@ -212,8 +220,7 @@ class IngestSpider(Spider):
             run.articles += 1
             overrides = ExtractOverrides(**run.source.selectors) if run.source.selectors else None
             try:
-                with timing.timed("extract"):
-                    extracted = extract_article(response.body, response.url, overrides=overrides)
+                extracted = await self.extractor.extract(response.body, response.url, overrides)
             except InputError as exc:
                 run.errors += 1
                 run.empty += 1

@@ -1,0 +1,78 @@
+"""Article extraction off the event loop, in worker processes.
+
+Extraction is the CPU-heavy stage (about 90% of the crawler's CPU time, bench/pipeline.py): run
+inline it blocks the event loop that also drives downloads and scheduling, and uses one core.
+Worker processes (``spawn``: the parent runs threads and a reactor, so no ``fork``) extract in
+parallel; each is recycled after ``max_tasks`` pages so a slow leak in a parser stays bounded, and a
+page that takes longer than ``timeout`` seconds gets an ``ExtractionError`` and a fresh pool (the
+stuck worker is killed). ``workers=0`` extracts inline (tests, one-shot commands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawlers.extract import ExtractOverrides, extract_article
+from wirewatch import timing
+from wirewatch.errors import ExtractionError
+from wirewatch.models import ExtractedArticle
+
+log = logging.getLogger(__name__)
+
+
+class ExtractPool:
+    def __init__(self, workers: int, *, timeout: float = 60.0, max_tasks: int = 500) -> None:
+        self.workers = workers
+        self.timeout = timeout
+        self.max_tasks = max_tasks
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=self.max_tasks,
+            )
+        return self._pool
+
+    def _reset(self, kill: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    async def extract(self, body: bytes, url: str | None, overrides: ExtractOverrides | None) -> ExtractedArticle:
+        if self.workers <= 0:
+            with timing.timed("extract"):
+                return extract_article(body, url, overrides=overrides)
+        loop = asyncio.get_running_loop()
+        try:
+            future = loop.run_in_executor(self._executor(), _extract, body, url, overrides)
+            article, seconds = await asyncio.wait_for(future, self.timeout)
+            timing.add("extract", seconds)  # the worker's own time, not the wait
+            return article
+        except TimeoutError:
+            log.warning("url=%s extraction took over %.0fs: abandoned, workers restarted", url, self.timeout)
+            self._reset(kill=True)
+            raise ExtractionError(f"extraction took over {self.timeout:.0f}s") from None
+        except BrokenProcessPool:
+            log.warning("url=%s an extraction worker died: workers restarted", url)
+            self._reset(kill=True)
+            raise ExtractionError("the extraction worker died on this page") from None
+
+    def close(self) -> None:
+        self._reset(kill=False)
+
+
+def _extract(body: bytes, url: str | None, overrides: ExtractOverrides | None) -> tuple[ExtractedArticle, float]:
+    start = time.perf_counter()
+    article = extract_article(body, url, overrides=overrides)
+    return article, time.perf_counter() - start
