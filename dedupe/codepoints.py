@@ -122,9 +122,11 @@ def words_many(texts: Sequence[str]) -> list[U32]:
     bounds = np.cumsum(lengths[:-1] + 1) - 1
     special = np.flatnonzero(cls >= DELETE)  # DELETE and SOLO: rare, so found in one pass
     deleted = special[cls[special] == DELETE]
+    unsettled: list[int] = []
     if len(deleted):
         bounds = bounds - np.searchsorted(deleted, bounds)
         low, cls = np.delete(low, deleted), np.delete(cls, deleted)
+        unsettled = _recomposable(low, deleted - np.arange(len(deleted)), bounds)
     solo = np.flatnonzero(cls == SOLO) if len(special) > len(deleted) else special[:0]
     if len(solo):
         # Unspaced scripts: put a separator on both sides of each such character.
@@ -139,9 +141,11 @@ def words_many(texts: Sequence[str]) -> list[U32]:
     ends = np.flatnonzero(edges == -1)
     if not len(starts):
         return [np.empty(0, dtype=np.uint32) for _ in range(n_docs)]
-    word_doc = np.searchsorted(bounds, starts)
-    first_in_doc = np.ones(len(starts), dtype=bool)
-    first_in_doc[1:] = word_doc[1:] != word_doc[:-1]
+    # Search the few document boundaries among the many words, not the other way round.
+    first = np.concatenate(([0], np.searchsorted(starts, bounds), [len(starts)]))
+    first_in_doc = np.zeros(len(starts) + 1, dtype=bool)
+    first_in_doc[first] = True
+    first_in_doc = first_in_doc[:-1]
 
     # A word joins the previous one (no space) when it continues a digit group.
     glue = np.zeros(len(starts), dtype=bool)
@@ -163,9 +167,35 @@ def words_many(texts: Sequence[str]) -> list[U32]:
     out = low[word]
     cost = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum((ends - starts) + spaced, out=cost[1:])
-    first = np.searchsorted(word_doc, np.arange(n_docs + 1))
     doc_start, doc_end = cost[first[:-1]], cost[first[1:]]
-    return [out[doc_start[d] : doc_end[d]] for d in range(n_docs)]
+    result = [out[doc_start[d] : doc_end[d]] for d in range(n_docs)]
+    for d in unsettled:
+        result[d] = _settle(result[d])
+    return result
+
+
+def _recomposable(low: U32, after: npt.NDArray[np.intp], bounds: npt.NDArray[np.int64]) -> list[int]:
+    """Documents where a deleted character sat before one that NFKC composes with what precedes
+    it (a combining mark, a Hangul vowel or final jamo): deleting can leave text NFKC would change.
+    """
+    after = after[after < len(low)]
+    after = after[low[after] >= 0x300]  # nothing below U+0300 composes backwards
+    docs = {
+        int(d)
+        for i, d in zip(after.tolist(), np.searchsorted(bounds, after).tolist(), strict=True)
+        if unicodedata.category(chr(int(low[i])))[0] == "M" or 0x1160 <= low[i] <= 0x11FF or 0xD7B0 <= low[i] <= 0xD7FF
+    }
+    return sorted(docs)
+
+
+def _settle(words: U32) -> U32:
+    """Normalise again until NFKC changes nothing (each round only removes or composes)."""
+    for _ in range(4):
+        text = decode(words)
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        words = words_many([unicodedata.normalize("NFKC", text)])[0]
+    return words
 
 
 def _is_digit(cps: U32) -> npt.NDArray[np.bool_]:

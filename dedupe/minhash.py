@@ -39,7 +39,7 @@ _BAND_MUL = np.uint64(0xD6E8FEB86659FD93)
 # Shingles per permutation matrix: 128 x 6144 uint32 is 3 MB, which stays in cache.
 _MATRIX_SHINGLES = 6144
 # Characters of text per batch: bounds the prefix-hash arrays to a few tens of MB.
-_BATCH_CHARS = 1 << 20
+_BATCH_CHARS = 1 << 18
 
 _F64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _F32 = (np.uint32(16), np.uint32(13), np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
@@ -126,9 +126,9 @@ def _shingle_hashes(texts: Sequence[U32], shingle_size: int) -> tuple[U32, npt.N
     nonempty = word_end > word_start
     word_start = word_start[nonempty]
     word_end = word_end[nonempty]
-    word_doc = np.searchsorted(doc_starts, word_start, side="right") - 1
-    words_per_doc = np.bincount(word_doc, minlength=n_docs)
-    first_word = np.cumsum(words_per_doc) - words_per_doc
+    # Search the few document starts among the many words, not the other way round.
+    first_word = np.searchsorted(word_start, doc_starts)
+    words_per_doc = np.diff(first_word, append=len(word_start))
 
     per_doc = np.where(words_per_doc >= shingle_size, words_per_doc - shingle_size + 1, words_per_doc > 0)
     per_doc = per_doc.astype(np.int64)
@@ -149,14 +149,19 @@ def _shingle_hashes(texts: Sequence[U32], shingle_size: int) -> tuple[U32, npt.N
 
 def _distinct(hashes: U32, per_doc: npt.NDArray[np.int64]) -> tuple[U32, npt.NDArray[np.int64]]:
     """Each document's distinct shingle hashes, grouped by document, and how many there are."""
-    n_docs = len(per_doc)
-    doc = np.repeat(np.arange(n_docs, dtype=np.uint64), per_doc)
-    keys = np.sort((doc << np.uint64(32)) | hashes.astype(np.uint64))
-    keep = np.ones(len(keys), dtype=bool)
-    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-    keys = keys[keep]
-    counts = np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n_docs)
-    return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), counts
+    # One small uint32 sort per document (SIMD sorts make these several times faster per element
+    # than one large sort of (document, hash) keys), then one vectorised pass drops repeats.
+    ordered = hashes.copy()
+    ends = np.cumsum(per_doc)
+    starts = ends - per_doc
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        if hi - lo > 1:
+            ordered[lo:hi].sort()
+    keep = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    keep[starts[(per_doc > 0) & (starts < len(ordered))]] = True
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    return ordered[keep], kept_before[ends] - kept_before[starts]
 
 
 def _minimums(distinct: U32, counts: npt.NDArray[np.int64], num_perm: int, seed: int) -> U32:

@@ -16,8 +16,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-import numpy as np
-
 from dedupe.codepoints import U32, decode, words_many
 
 # Latin and Cyrillic capitals (ASCII, Latin-1, Latin Extended-A, Cyrillic), for ALL-CAPS datelines.
@@ -137,25 +135,12 @@ def analyse(texts: Sequence[str]) -> tuple[list[U32], list[str | None]]:
     """Each text's matching form as a code point array, and its wire origin (``detect_origin``)."""
     stripped = [_strip(unicodedata.normalize("NFKC", t)) for t in texts]
     out = words_many([text for text, _ in stripped])
-    if out and not unicodedata.is_normalized("NFKC", decode(np.concatenate(out))):
-        out = [_settle(words) for words in out]
     return out, [_origin(removed) for _, removed in stripped]
 
 
 def normalized_words(texts: Sequence[str]) -> list[U32]:
     """The matching form of each text as a code point array (see ``dedupe.codepoints``)."""
     return analyse(texts)[0]
-
-
-def _settle(words: U32) -> U32:
-    # Deleting a character (a soft hyphen between a letter and its accent) or lower-casing can
-    # leave text that NFKC would still change; normalise again until nothing moves.
-    for _ in range(4):
-        text = decode(words)
-        if unicodedata.is_normalized("NFKC", text):
-            break
-        words = words_many([unicodedata.normalize("NFKC", text)])[0]
-    return words
 
 
 def normalize(text: str) -> str:
