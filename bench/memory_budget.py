@@ -172,6 +172,7 @@ def _bench(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     text_bytes = 0
     statuses: Counter[str] = Counter()
     rng = random.Random(args.seed + 1)
+    sweep_times: list[float] = []
     began = time.monotonic()
     n = 0
     for chunk in chunked(generate(args.articles, args.seed), 500):
@@ -179,7 +180,9 @@ def _bench(store: Store, settings: Settings, args: argparse.Namespace) -> int:
         for doc, fp in zip(chunk, fps, strict=True):
             now = start + n * gap
             if now >= next_sweep:
+                t = time.monotonic()
                 sweep(store, policy, now=now)
+                sweep_times.append(time.monotonic() - t)
                 next_sweep += HOUR
             url = f"https://{doc.source}.example/news/{doc.id}"
             record = ArticleRecord(
@@ -224,6 +227,9 @@ def _bench(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     t1 = time.monotonic()
     exported = sum(1 for _ in export_articles(store))
     t2 = time.monotonic()
+    if sweep_times:
+        print(f"hourly sweeps: {len(sweep_times)}, mean {1000 * sum(sweep_times) / len(sweep_times):.1f} ms, "
+              f"longest {1000 * max(sweep_times):.1f} ms")
     print(f"operations at this size: deep sweep {t1 - t0:.1f}s ({deep.summary()}); "
           f"export of {exported} articles {t2 - t1:.1f}s")
     return 0 if worst < BUDGET else 1
