@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from dedupe import Candidate, DedupeConfig, Fingerprint, decide
+from dedupe import Candidate, Decision, DedupeConfig, Fingerprint, Match, decide
 from storage.connection import Store
 from wirewatch import timing
 from wirewatch.errors import StoreUnavailable
@@ -56,7 +56,7 @@ class ArticleRecord:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    status: str  # "created", "joined", "exists" (already stored) or "exact" (same text stored)
+    status: str  # "created", "joined" (incl. exact copies of a stored article) or "exists" (already stored)
     article_id: str
     story_id: str
     merged: tuple[str, ...] = ()
@@ -95,22 +95,30 @@ class StoryIndex:
                     )
                 trips += 1
                 status = reply[0].decode()
-                if status in ("exists", "exact"):
-                    return Assignment(status, article.id if status == "exists" else reply[1].decode(),
-                                      reply[2].decode(), round_trips=trips)
-                with timing.timed("dedupe"):
-                    candidates, excluded = self._parse_candidates(reply)
-                    decision = decide(
-                        fp, candidates, self.config, source=article.source, published=article.published,
-                        exclude_stories=excluded,
-                    )
+                if status == "exists":
+                    return Assignment(status, article.id, reply[2].decode(), round_trips=trips)
+                known: str | None = None
+                if status == "exact":
+                    # the same text from another URL or outlet: a reprint, so it joins its twin's story
+                    twin, story = reply[1].decode(), reply[2].decode()
+                    decision = Decision(story, (), (Match(twin, story, 1.0, 1.0),))
+                    candidates: list[Candidate] = []
+                    known = "*"
+                else:
+                    with timing.timed("dedupe"):
+                        candidates, excluded = self._parse_candidates(reply)
+                        decision = decide(
+                            fp, candidates, self.config, source=article.source, published=article.published,
+                            exclude_stories=excluded,
+                        )
                 best = decision.matches[0] if decision.matches else None
                 payload = self._payload(article, fp, best, now)
                 pairs = [part for pair in seen for part in pair]
                 with timing.timed("store"):
                     result = self._commit(
                         args=[
-                            prefix, now, window, article.id, " ".join(c.article_id for c in candidates),
+                            prefix, now, window, article.id,
+                            known if known is not None else " ".join(c.article_id for c in candidates),
                             decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
                             fp.content_hash, self.event_maxlen, len(fp.bands), *fp.bands, payload, *pairs,
                         ]

@@ -1,7 +1,8 @@
 -- Dedupe commit: store the article, index it, assign or open its story, merge stories, and emit
 -- events, atomically. Optimistic concurrency: if a band bucket gained an article that the query
 -- did not see (another worker indexed a near-duplicate meanwhile), reply {'retry'} and write nothing.
--- ARGV: 1 prefix, 2 now, 3 window, 4 article_id, 5 known candidate ids (space separated),
+-- ARGV: 1 prefix, 2 now, 3 window, 4 article_id, 5 known candidate ids (space separated; '*' to skip
+--       the re-check, for an exact copy of a stored article),
 --       6 target story ('' = open a new one), 7 stories to merge (space separated),
 --       8 signature bytes, 9 content hash, 10 stream maxlen, 11 n_bands, then n band ids,
 --       then the article as a JSON object (fields below), then (seen-hash key, field) pairs
@@ -10,6 +11,7 @@ local now = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local aid = ARGV[4]
 local known = {}
+local check = ARGV[5] ~= '*'  -- '*': an exact copy joins its twin's story, no re-check needed
 for id in string.gmatch(ARGV[5], '%S+') do known[id] = true end
 local target = ARGV[6]
 local sig = ARGV[8]
@@ -34,7 +36,7 @@ if redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
 end
 
 -- optimistic check against concurrent writers
-for i = 1, nb do
+for i = 1, check and nb or 0 do
   local bucket = redis.call('HGET', p .. ':lsh:' .. (i - 1), ARGV[11 + i])
   if bucket then
     for id in string.gmatch(bucket, '%S+') do

@@ -62,8 +62,12 @@ def test_same_article_twice_and_exact_copy(store: Store) -> None:
     first = add(index, "b1", text)
     assert add(index, "b1", text).status == "exists"
     exact = add(index, "b2", text, source="outlet-z")
-    assert exact.status == "exact" and exact.story_id == first.story_id
-    assert store.text.exists(store.keys.article("b2")) == 0
+    # an exact copy from another outlet is a reprint: stored, and in its twin's story
+    assert exact.status == "joined" and exact.story_id == first.story_id
+    assert exact.jaccard == 1.0 and exact.round_trips == 2
+    assert get_article(store, "b2").story == first.story_id  # type: ignore[union-attr]
+    (story,) = latest_stories(store)
+    assert {a.source for a in story.articles} == {"outlet-a", "outlet-z"}
 
 
 def test_bridge_article_merges_two_stories(store: Store) -> None:
