@@ -102,3 +102,11 @@ def test_detect_origin(text: str, origin: str | None) -> None:
 def test_own_dateline_wins_over_a_quoted_agency() -> None:
     text = "PARIS (AFP) - Officials cited a report.\n(Reporting by Tom Balmforth; Editing by Mark Heinrich)"
     assert detect_origin(text) == "AFP"
+
+
+def test_character_table_agrees_with_the_per_character_rules() -> None:
+    from dedupe.codepoints import _describe, _table
+
+    table = _table()
+    described = [_describe(cp) for cp in range(len(table))]
+    assert [(int(v) >> 24, int(v) & 0xFFFFFF) for v in table] == described
