@@ -6,9 +6,12 @@ Two horizons, both measured on the time an article was stored (``fetched_at``):
   index entries go: LSH bucket entries, signature, content-hash entry, ``lsh:times`` entry. This is
   most of an article's footprint besides its text.
 * the **retention age** (``retention_age``, 0 = forever): past it the article itself goes, with its
-  story membership, seen-hash entries and split set; a story left without members goes too (hash,
-  members, ``stories:updated`` and topic entries), as does the merge stub the article opened. Events
-  older than the age are trimmed from the stream, which is also capped at ``event_stream_maxlen``.
+  story membership, seen-hash entries and split set. A story that keeps members gets its size,
+  outlets and representative (with its summary) updated; a story left without members goes (hash,
+  members, "kept apart" set, ``stories:updated``, topic and per-outlet index entries, and the topic
+  itself from ``topics`` when no story is left under it), as does the merge stub the article opened.
+  Events older than the age are trimmed from the stream, which is also capped at
+  ``event_stream_maxlen``.
 
 Bucket ids are recomputed from the stored signature (``dedupe.minhash.band_ids``), so a sweep never
 scans the index. Deletions run in a Lua script per batch, re-checking each article's age inside it,
