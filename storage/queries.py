@@ -21,12 +21,16 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from storage.connection import Store
 from wirewatch.models import Story, StoryArticle
 
 MAX_LIMIT = 500
 MAX_ARTICLES = 500
+# Articles per story in a listing by default: the hottest stories are the biggest (they keep
+# growing), and 50 of them with every member would be thousands of entries per page.
+LIST_ARTICLES = 10
 # Stories examined per request when a filter is checked story by story (size, title words): a
 # bound on the work one request may cause, so a rare word cannot make a request scan everything.
 SCAN_BUDGET = 10_000
@@ -101,7 +105,7 @@ class StoryQuery:
     until: float | None = None
     min_size: int = 1
     words: tuple[str, ...] = ()
-    max_articles: int = 50
+    max_articles: int = LIST_ARTICLES
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
@@ -174,6 +178,12 @@ def _index_key(store: Store, query: StoryQuery) -> str:
 
 def query_stories(store: Store, query: StoryQuery) -> StoryPage:
     """One page of stories, newest updated first, and the cursor of the next page (None at the end)."""
+    ids, cursor, examined = query_story_ids(store, query)
+    return StoryPage(story_views(store, ids, max_articles=query.max_articles), cursor, examined)
+
+
+def query_story_ids(store: Store, query: StoryQuery) -> tuple[list[str], Cursor | None, int]:
+    """The ids of one page, its next cursor, and how many stories were examined for it."""
     key = _index_key(store, query)
     top = query.until
     if query.cursor is not None:
@@ -208,8 +218,7 @@ def query_stories(store: Store, query: StoryQuery) -> StoryPage:
                 chosen.append(sid)
         if not more:
             break
-    views = story_views(store, chosen, max_articles=query.max_articles)
-    return StoryPage(views, last if more and last is not None else None, examined)
+    return chosen, (last if more and last is not None else None), examined
 
 
 def _covered(cursor: Cursor | None, sid: str, score: float) -> bool:
@@ -219,90 +228,172 @@ def _covered(cursor: Cursor | None, sid: str, score: float) -> bool:
 
 
 def _check(store: Store, query: StoryQuery, ids: list[str]) -> list[bool]:
-    pipe = store.text.pipeline(transaction=False)
-    for sid in ids:
-        pipe.hmget(store.keys.story(sid), "size", "title", "outlets", "parent")
+    if not ids:
+        return []
+    reply = store.text.register_script(_PEEK_LUA)(args=[store.keys.prefix, query.source or "", *ids])
     out = []
-    for size, title, outlets, parent in pipe.execute():
-        if size is None or parent:
-            out.append(False)
-            continue
-        ok = int(size or 0) >= query.min_size
+    for size, title, parent, has_source in _json_list_reply(reply):
+        ok = bool(size) and not parent and int(size) >= query.min_size and bool(has_source)
         if ok and query.words:
-            have = set(title_words(title or ""))
+            have = set(title_words(title))
             ok = all(w in have for w in query.words)
-        if ok and query.source is not None:
-            counts = _json(outlets, {})
-            ok = isinstance(counts, dict) and query.source in counts
         out.append(ok)
     return out
 
 
-def story_views(store: Store, story_ids: list[str], *, max_articles: int = MAX_ARTICLES) -> list[StoryView]:
-    """Stories by id, in that order, with up to ``max_articles`` earliest members each (three
-    pipelined round trips at most). Missing and merged-away ids are left out."""
+# Reads run server-side, one call per page: redis-py spends ~50 us of Python per command it packs
+# and parses, so a page of 50 stories with 600 member articles cost ~40 ms as pipelined commands
+# and costs ~3 ms as one script returning one JSON document. They only read.
+_LUA_CLIP = """
+local function clip(text, cut)
+  if #text <= cut then return text end
+  -- never cut inside a UTF-8 sequence (continuation bytes are 0x80-0xBF)
+  while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
+  return text:sub(1, cut)
+end
+"""
+_VIEWS_LUA = _LUA_CLIP + """
+-- ARGV: 1 prefix, 2 max articles per story, 3.. story ids. Reply: JSON array, per live story
+-- [id, title, size, first_seen, updated, created, origin, topics, outlets, summary, newest member
+--  time, [[article id, member time, url, source, title, published], ...]]
+local p, max = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV do
+  local sid = ARGV[i]
+  local skey = p .. ':story:' .. sid
+  local h = redis.call('HMGET', skey, 'title', 'size', 'first_seen', 'updated', 'created', 'origin', 'topics',
+    'outlets', 'summary', 'summary_rep', 'rep', 'parent')
+  if (h[4] or h[5]) and (not h[12] or h[12] == '') then
+    local summary = h[9] or ''
+    if h[11] and h[11] ~= '' and h[10] ~= h[11] then
+      -- the representative changed outside ingest (an operator merge or split)
+      summary = clip(redis.call('HGET', p .. ':article:' .. h[11], 'text') or '', 480)
+    end
+    local last = redis.call('ZRANGE', skey .. ':members', -1, -1, 'WITHSCORES')
+    local arts = {}
+    if max > 0 then
+      local m = redis.call('ZRANGE', skey .. ':members', 0, max - 1, 'WITHSCORES')
+      for j = 1, #m, 2 do
+        local f = redis.call('HMGET', p .. ':article:' .. m[j], 'url', 'source', 'title', 'published')
+        if f[1] then arts[#arts + 1] = {m[j], m[j + 1], f[1], f[2] or '', f[3] or '', f[4] or ''} end
+      end
+    end
+    out[#out + 1] = {sid, h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', h[6] or '', h[7] or '',
+      h[8] or '', summary, last[2] or '', arts}
+  end
+end
+return cjson.encode(out)
+"""
+_PEEK_LUA = """
+-- ARGV: 1 prefix, 2 source that must be among the outlets ('' = any), 3.. story ids.
+-- Reply: JSON array of [size, title, parent, has source (0/1)] per id.
+local p, src = ARGV[1], ARGV[2]
+local out = {}
+for i = 3, #ARGV do
+  local h = redis.call('HMGET', p .. ':story:' .. ARGV[i], 'size', 'title', 'parent', 'outlets')
+  local has = 1
+  if src ~= '' then
+    local ok, outlets = pcall(cjson.decode, h[4] or '{}')
+    has = (ok and type(outlets) == 'table' and outlets[src]) and 1 or 0
+  end
+  out[#out + 1] = {h[1] or '', h[2] or '', h[3] or '', has}
+end
+return cjson.encode(out)
+"""
+
+
+def _json_list_reply(reply: str | bytes) -> list[Any]:
+    data = json.loads(reply)
+    return data if isinstance(data, list) else []  # cjson encodes an empty table as {}
+
+
+def _rows(store: Store, story_ids: list[str], max_articles: int) -> list[list[Any]]:
     if not story_ids:
         return []
-    k = store.keys
-    pipe = store.text.pipeline(transaction=False)
-    for sid in story_ids:
-        pipe.hgetall(k.story(sid))
-        if max_articles:
-            pipe.zrange(k.story_members(sid), 0, max_articles - 1, withscores=True)
-        pipe.zrange(k.story_members(sid), -1, -1, withscores=True)
-    replies = iter(pipe.execute())
-    loaded: list[tuple[str, dict[str, str], list[tuple[str, float]], float | None]] = []
-    for sid in story_ids:
-        rec: dict[str, str] = next(replies)
-        members: list[tuple[str, float]] = next(replies) if max_articles else []
-        tail: list[tuple[str, float]] = next(replies)
-        if rec and not rec.get("parent"):
-            loaded.append((sid, rec, members, tail[0][1] if tail else None))
-    pipe = store.text.pipeline(transaction=False)
-    need_summary = []
-    for _sid, rec, members, _ in loaded:
-        for aid, _score in members:
-            pipe.hmget(k.article(aid), "url", "source", "title", "published")
-        if rec.get("summary_rep") != rec.get("rep") and rec.get("rep"):
-            # Representative changed outside the ingest path (an operator merge or split).
-            need_summary.append(rec["rep"])
-            pipe.hget(k.article(rec["rep"]), "text")
-    replies = iter(pipe.execute() if len(pipe) else [])
+    reply = store.text.register_script(_VIEWS_LUA)(args=[store.keys.prefix, max_articles, *story_ids])
+    return _json_list_reply(reply)
+
+
+def _outlets(raw: str) -> tuple[tuple[str, int], ...]:
+    counts = _json(raw, {})
+    if not isinstance(counts, dict):
+        return ()
+    return tuple(sorted(((str(s), int(n)) for s, n in counts.items()), key=lambda x: (-x[1], x[0])))
+
+
+def _topics(raw: str) -> list[str]:
+    topics = _json(raw, [])
+    return [str(t) for t in topics] if isinstance(topics, list) else []
+
+
+def story_views(store: Store, story_ids: list[str], *, max_articles: int = MAX_ARTICLES) -> list[StoryView]:
+    """Stories by id, in that order, with up to ``max_articles`` earliest members each, in one
+    round trip. Missing and merged-away ids are left out."""
     views = []
-    for sid, rec, members, newest in loaded:
+    for row in _rows(store, story_ids, max_articles):
+        sid, title, size, first, updated_at, created, origin, topics_raw, outlets_raw, summary, newest, members = row
         arts, times = [], []
-        for aid, score in members:
-            url, source, title, published = next(replies)
-            if url is None:
-                continue
-            arts.append(StoryArticle(aid, url, source or "", title or "", _ts(published)))
-            times.append(score)
-        if rec.get("summary_rep") != rec.get("rep") and rec.get("rep"):
-            text = next(replies) or ""
-        else:
-            text = rec.get("summary", "")
-        first_seen = _ts(rec.get("first_seen")) or _ts(rec.get("created")) or datetime.now(UTC)
-        updated = _ts(rec.get("updated")) or first_seen
-        topics = _json(rec.get("topics"), [])
-        counts = _json(rec.get("outlets"), {})
-        outlets = (
-            tuple(sorted(((str(s), int(n)) for s, n in counts.items()), key=lambda x: (-x[1], x[0])))
-            if isinstance(counts, dict)
-            else ()
-        )
+        for aid, score, url, source, art_title, published in members or ():
+            arts.append(StoryArticle(aid, url, source, art_title, _ts(published)))
+            times.append(float(score))
+        first_seen = _ts(first) or _ts(created) or datetime.now(UTC)
+        updated = _ts(updated_at) or first_seen
         story = Story(
             id=sid,
-            title=rec.get("title", ""),
-            size=int(rec.get("size") or len(arts)),
+            title=title,
+            size=int(size or len(arts)),
             first_seen=first_seen,
             updated=updated,
-            origin=rec.get("origin") or None,
-            topics=tuple(str(t) for t in topics) if isinstance(topics, list) else (),
+            origin=origin or None,
+            topics=tuple(_topics(topics_raw)),
             articles=tuple(arts),
         )
         last = _ts(newest) or first_seen
-        views.append(StoryView(story, summarize(text), outlets, tuple(times), max(last, first_seen)))
+        views.append(StoryView(story, summarize(summary), _outlets(outlets_raw), tuple(times), max(last, first_seen)))
     return views
+
+
+def _iso(value: str) -> str | None:
+    # The format of wirewatch.models.iso (UTC, "+00:00"), straight from Unix seconds.
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC).isoformat()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def story_documents(
+    store: Store, story_ids: list[str], *, max_articles: int = MAX_ARTICLES, link_prefix: str = ""
+) -> list[dict[str, Any]]:
+    """The API's story objects (DESIGN.md's Story JSON plus summary, outlets, last_published and
+    link) built straight from the reply: the hot path of ``/stories``, without intermediate objects.
+    Same content as ``story_views`` (a test holds them equal)."""
+    docs = []
+    for row in _rows(store, story_ids, max_articles):
+        sid, title, size, first, updated_at, created, origin, topics_raw, outlets_raw, summary, newest, members = row
+        arts = [
+            {"id": aid, "url": url, "source": source, "title": art_title, "published": _iso(published)}
+            for aid, _score, url, source, art_title, published in members or ()
+        ]
+        first_iso = _iso(first) or _iso(created) or datetime.now(UTC).isoformat()
+        first_ts = float(first or created or 0)
+        last_ts = max(float(newest), first_ts) if newest else first_ts
+        docs.append({
+            "id": sid,
+            "title": title,
+            "size": int(size or len(arts)),
+            "first_seen": first_iso,
+            "updated": _iso(updated_at) or first_iso,
+            "origin": origin or None,
+            "topics": _topics(topics_raw),
+            "articles": arts,
+            "summary": summarize(summary),
+            "outlets": [{"name": n, "articles": c} for n, c in _outlets(outlets_raw)],
+            "last_published": _iso(repr(last_ts)) if last_ts else first_iso,
+            "link": link_prefix + sid,
+        })
+    return docs
 
 
 def story_view(store: Store, story_id: str, *, max_articles: int = MAX_ARTICLES) -> StoryView | None:
@@ -350,7 +441,15 @@ class Freshness:
 
 
 def freshness(store: Store, topic: str | None) -> Freshness:
-    key = store.keys.topic_stories(topic) if topic else store.keys.stories_updated
+    return _freshness(store, store.keys.topic_stories(topic) if topic else store.keys.stories_updated)
+
+
+def query_freshness(store: Store, query: StoryQuery) -> Freshness:
+    """The freshness of the index a query reads (its topic's, its source's, or all stories)."""
+    return _freshness(store, _index_key(store, query))
+
+
+def _freshness(store: Store, key: str) -> Freshness:
     pipe = store.text.pipeline(transaction=False)
     pipe.zcard(key)
     pipe.zrange(key, 0, 0, desc=True, withscores=True)

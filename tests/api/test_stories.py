@@ -14,6 +14,7 @@ from storage.source_state import record_run, set_next_run
 from storage.story_index import StoryIndex
 from tests.api.builders import BASE, Ingested, add_article, load_fixture
 from tests.api.conftest import make_app
+from wirewatch.api.schemas import StoryOut, StoryPageOut
 from wirewatch.settings import Settings
 
 STORY_KEYS = {"id", "title", "size", "first_seen", "updated", "origin", "topics", "articles"}
@@ -41,6 +42,7 @@ def walk(client: TestClient, **params: Any) -> list[dict[str, Any]]:
 def test_stories_carry_the_story_json_contract(client: TestClient, ingested: Ingested) -> None:
     body = client.get("/stories").json()
     assert body["next_cursor"] is None
+    StoryPageOut.model_validate(body, strict=True)  # the hot path skips FastAPI's own check
     stories = body["stories"]
     assert {s["id"] for s in stories} == set(ingested.stories.values())
     fx = fixture_by_key()
@@ -126,6 +128,7 @@ def test_bad_requests_get_a_4xx_with_a_message(
 def test_one_story_one_article_and_not_found(client: TestClient, ingested: Ingested) -> None:
     sid = ingested.stories["grain"]
     story = client.get(f"/stories/{sid}").json()
+    StoryOut.model_validate(story, strict=True)
     assert story["id"] == sid and len(story["articles"]) == story["size"] == 4
     aid = ingested.articles["grain"][1]
     article = client.get(f"/articles/{aid}").json()

@@ -168,3 +168,16 @@ def test_title_words_and_summaries() -> None:
     short = queries.summarize(long, 50)
     assert short.endswith("…") and len(short) <= 51
     assert queries.summarize("  a\n b  ") == "a b"
+
+
+def test_documents_and_views_agree(store: Store) -> None:
+    built = ingest_fixture(store)
+    ids = list(built.stories.values())
+    for cap in (0, 2, 500):
+        views = queries.story_views(store, ids, max_articles=cap)
+        docs = queries.story_documents(store, ids, max_articles=cap, link_prefix="/story/")
+        assert [
+            {**v.story.to_json(), "summary": v.summary, "outlets": [{"name": n, "articles": c} for n, c in v.outlets],
+             "last_published": v.last_published.isoformat(), "link": "/story/" + v.story.id}
+            for v in views
+        ] == docs

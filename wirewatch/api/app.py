@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from wirewatch.api import pages, routes_feeds, routes_json, routes_live
+from wirewatch.api.cache import ResponseCache
 from wirewatch.api.catalog import Catalog
 from wirewatch.api.config import ServeConfig
 from wirewatch.api.live import EventHub
@@ -74,7 +75,7 @@ def create_app(
     metrics = ApiMetrics()
     metrics.watch_store(store)
     state = ApiState(store=store, config=config, catalog=catalog or Catalog(None), metrics=metrics,
-                     hub=EventHub(store), event_maxlen=event_maxlen)
+                     hub=EventHub(store), event_maxlen=event_maxlen, cache=ResponseCache(config.api_cache_seconds))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -35,6 +35,7 @@ SERVE_DOC: dict[str, str] = {
     "webhook_timeout": "Seconds a webhook receiver may take to answer.",
     "story_quiet_after": "Seconds without new articles after which story.quiet is announced (0: off).",
     "feed_size": "Stories per Atom/JSON feed.",
+    "api_cache_seconds": "Longest reuse of a rendered page or feed while its stories are unchanged (0: off).",
 }
 
 
@@ -52,6 +53,7 @@ class ServeConfig:
     feed_size: int = 50
     page_size: int = 30
     sse_heartbeat: float = 15.0
+    api_cache_seconds: float = 10.0
     # Webhook senders and the quiet watcher; off for an app that only answers requests.
     background: bool = True
 
@@ -81,6 +83,8 @@ class ServeConfig:
             out.append("story_quiet_after: must be 0 (off) or positive")
         if not 1 <= self.feed_size <= 500:
             out.append("feed_size: must be between 1 and 500")
+        if self.api_cache_seconds < 0:
+            out.append("api_cache_seconds: must be 0 (off) or positive")
         if not 1 <= self.page_size <= 500:
             out.append("page_size: must be between 1 and 500")
         return out
@@ -106,6 +110,7 @@ class ServeConfig:
         for name, kind in (
             ("webhook_attempts", int), ("webhook_backoff", float), ("webhook_backoff_max", float),
             ("webhook_timeout", float), ("story_quiet_after", float), ("feed_size", int),
+            ("api_cache_seconds", float),
         ):
             raw = get(name)
             if raw is None:

@@ -59,6 +59,9 @@ def story_html(view: StoryView) -> str:
         when = f" ({art.published:%Y-%m-%d %H:%M} UTC)" if art.published else ""
         link = f'<a href="{escape(url)}">{title}</a>' if url else title
         parts.append(f"<li>{escape(clean(art.source))}: {link}{when}</li>")
+    rest = view.story.size - len(view.story.articles)
+    if rest > 0:
+        parts.append(f"<li>and {rest} more</li>")
     parts.append("</ul>")
     return "".join(parts)
 
@@ -96,11 +99,9 @@ def atom_feed(
         _el(entry, "title", story.title or "(untitled story)", type="text")
         _el(entry, "updated", iso(story.updated))
         _el(entry, "published", iso(story.first_seen))
+        # The outlets' articles are linked from the content, not as rel="related" links: those
+        # cost as much to build as the rest of the entry and feed readers do not show them.
         _el(entry, "link", rel="alternate", type="text/html", href=story_url + story.id)
-        for art in story.articles:
-            url = safe_url(art.url)
-            if url:
-                _el(entry, "link", rel="related", href=url, title=f"{art.source}: {art.title}"[:300])
         _el(_el(entry, "author"), "name", story.origin or (view.outlets[0][0] if view.outlets else "wirewatch"))
         for topic in story.topics:
             _el(entry, "category", term=topic)

@@ -7,6 +7,7 @@ Feed readers poll; each answer carries an ETag and Last-Modified taken from the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -17,36 +18,43 @@ from fastapi import APIRouter, Query, Request, Response
 from storage import queries
 from wirewatch.api import feed_render, params
 from wirewatch.api.routes_json import ERRORS, NOT_FOUND
-from wirewatch.api.state import ApiState, State, base_url
+from wirewatch.api.state import ApiState, State, base_url, etag_for, not_modified
 
 router = APIRouter(tags=["feeds"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
+# Articles listed in an entry's content; the entry names the total (a wire story can run to 80).
+FEED_ARTICLES = 15
 JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
 
 
-def _prepare(
-    request: Request, state: ApiState, topic: str, limit: int | None, kind: str
-) -> tuple[str | None, int, dict[str, str], Response | None]:
+def _serve(
+    request: Request, state: ApiState, topic: str, limit: int | None, kind: str, media_type: str,
+    render: Callable[[list[queries.StoryView], str | None], bytes],
+) -> Response:
+    """Validators, a 304 when the client's copy is current, else the (cached) rendered feed."""
     if topic != "all":
         params.check_name("topic", topic)
     chosen = state.topic_filter(topic, status=404)
     size = limit or state.config.feed_size
     fresh = queries.freshness(state.store, chosen)
     updated = datetime.fromtimestamp(fresh.newest, tz=UTC) if fresh.newest else datetime(2000, 1, 1, tzinfo=UTC)
-    etag = f'W/"{kind}-{size}-{fresh.tag}"'
+    key = f"{kind}|{request.url}|{size}"
     headers = {
-        "ETag": etag,
+        "ETag": etag_for(key, fresh.tag),
         "Last-Modified": format_datetime(updated.replace(microsecond=0), usegmt=True),
         "Cache-Control": "public, max-age=60",
     }
-    match = request.headers.get("if-none-match")
-    if match and etag in [m.strip() for m in match.split(",")]:
-        return chosen, size, headers, Response(status_code=304, headers=headers)
-    return chosen, size, headers, None
+    if not_modified(request, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    body = state.cache.get(key, fresh.tag)
+    if body is None:
+        body = render(_views(state, chosen, size), chosen)
+        state.cache.put(key, fresh.tag, body)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _views(state: ApiState, topic: str | None, size: int) -> list[queries.StoryView]:
-    query = queries.StoryQuery(limit=size, topic=topic, max_articles=50)
+    query = queries.StoryQuery(limit=size, topic=topic, max_articles=FEED_ARTICLES)
     return queries.query_stories(state.store, query).stories
 
 
@@ -65,17 +73,16 @@ FEED_LIMIT = Query(None, ge=1, le=500, description="Stories in the feed (default
 )
 def atom(topic: str, request: Request, state: State, limit: int | None = FEED_LIMIT) -> Response:
     """Atom 1.0: one entry per story, newest updated first; ``all`` is every story."""
-    chosen, size, headers, not_modified = _prepare(request, state, topic, limit, "atom")
-    if not_modified is not None:
-        return not_modified
-    views = _views(state, chosen, size)
     root = base_url(request)
-    updated = max((v.story.updated for v in views), default=datetime.now(UTC))
-    body = feed_render.atom_feed(
-        views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
-        home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/", updated=updated,
-    )
-    return Response(body, media_type=ATOM_TYPE, headers=headers)
+
+    def render(views: list[queries.StoryView], chosen: str | None) -> bytes:
+        return feed_render.atom_feed(
+            views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
+            home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/",
+            updated=max((v.story.updated for v in views), default=datetime.now(UTC)),
+        )
+
+    return _serve(request, state, topic, limit, "atom", ATOM_TYPE, render)
 
 
 @router.get(
@@ -88,14 +95,13 @@ def json_feed(
     topic: str, request: Request, state: State, limit: int | None = FEED_LIMIT
 ) -> Response:
     """JSON Feed 1.1: one item per story (``_wirewatch`` carries size, outlets and articles)."""
-    chosen, size, headers, not_modified = _prepare(request, state, topic, limit, "json")
-    if not_modified is not None:
-        return not_modified
-    views = _views(state, chosen, size)
     root = base_url(request)
-    doc: dict[str, Any] = feed_render.json_feed(
-        views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
-        home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/",
-    )
-    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(body, media_type=JSON_FEED_TYPE, headers=headers)
+
+    def render(views: list[queries.StoryView], chosen: str | None) -> bytes:
+        doc: dict[str, Any] = feed_render.json_feed(
+            views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
+            home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/",
+        )
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return _serve(request, state, topic, limit, "json", JSON_FEED_TYPE, render)

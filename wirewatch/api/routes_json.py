@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,9 +23,8 @@ from wirewatch.api.schemas import (
     StoryOut,
     StoryPageOut,
     TopicsOut,
-    story_out,
 )
-from wirewatch.api.state import ApiState, State, base_url
+from wirewatch.api.state import ApiState, State, base_url, etag_for, not_modified
 from wirewatch.models import iso
 
 router = APIRouter()
@@ -34,6 +34,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "Redis is unavailable."},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such id."}}
+
+
+def json_bytes(body: Any) -> bytes:
+    """The hot endpoints serialise their body themselves and skip FastAPI's re-validation: they
+    build exactly their documented model (tests validate it with the pydantic model), and checking
+    a page of 50 stories with hundreds of articles again would cost more than reading it."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fast_json(body: Any) -> Response:
+    return Response(json_bytes(body), media_type="application/json")
 
 
 def story_query(
@@ -78,30 +89,40 @@ def list_stories(
     until: str | None = Query(None, description="Updated at or before (a bare date: its end)."),
     min_size: int = Query(1, ge=1, le=1_000_000, description="At least this many articles."),
     q: str | None = Query(None, description="Words that must all appear in the story's title."),
-    max_articles: int = Query(50, ge=0, le=queries.MAX_ARTICLES, description="Articles listed per story."),
-) -> dict[str, Any]:
+    max_articles: int = Query(
+        queries.LIST_ARTICLES, ge=0, le=queries.MAX_ARTICLES,
+        description="Articles listed per story, earliest first (``size`` counts all; /stories/{id} lists all).",
+    ),
+) -> Response:
     """Stories, newest updated first, with keyset pagination that stays put while stories arrive."""
     query = story_query(state, limit=limit, cursor=cursor, topic=topic, source=source, since=since,
                         until=until, min_size=min_size, q=q, max_articles=max_articles)
-    page = queries.query_stories(state.store, query)
-    link = base_url(request) + "story/"
-    return {
-        "stories": [story_out(v, link + v.story.id) for v in page.stories],
-        "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
-    }
+    fresh = queries.query_freshness(state.store, query)
+    key = f"stories|{base_url(request)}|{request.url.query}"
+    headers = {"ETag": etag_for(key, fresh.tag), "Cache-Control": "no-cache"}
+    if not_modified(request, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    body = state.cache.get(key, fresh.tag)
+    if body is None:
+        ids, following, _examined = queries.query_story_ids(state.store, query)
+        stories = queries.story_documents(state.store, ids, max_articles=max_articles,
+                                          link_prefix=base_url(request) + "story/")
+        body = json_bytes({"stories": stories, "next_cursor": following.encode() if following else None})
+        state.cache.put(key, fresh.tag, body)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut, responses={**ERRORS, **NOT_FOUND}, tags=["stories"])
 def one_story(story_id: str, request: Request, state: State) -> Any:
     """One story with all its articles. A story merged into another redirects to it."""
     params.check_id("story", story_id)
-    view = queries.story_view(state.store, story_id)
-    if view is None:
+    docs = queries.story_documents(state.store, [story_id], link_prefix=base_url(request) + "story/")
+    if not docs:
         root = resolve_story(state.store, story_id)
         if root != story_id:
             return RedirectResponse(str(request.url_for("one_story", story_id=root)), status_code=307)
         raise params.bad_request(f"no such story: {story_id!r}", 404)
-    return story_out(view, base_url(request) + "story/" + view.story.id)
+    return fast_json(docs[0])
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses={**ERRORS, **NOT_FOUND}, tags=["stories"])

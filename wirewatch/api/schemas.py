@@ -6,12 +6,7 @@ prints them (``wirewatch.models.iso``), so the CLI and the API emit the same Sto
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field
-
-from storage.queries import StoryView
-from wirewatch.models import iso
 
 
 class ErrorOut(BaseModel):
@@ -119,13 +114,3 @@ class HealthOut(BaseModel):
     status: str
     redis: str
     stories: int | None = None
-
-
-def story_out(view: StoryView, link: str) -> dict[str, Any]:
-    """A ``StoryOut``-shaped dict (built as a dict: FastAPI validates it once, on the way out)."""
-    body = view.story.to_json()
-    body["summary"] = view.summary
-    body["outlets"] = [{"name": n, "articles": c} for n, c in view.outlets]
-    body["last_published"] = iso(view.last_published)
-    body["link"] = link
-    return body

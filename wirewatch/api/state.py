@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 
 from storage import queries
 from storage.connection import Store
+from wirewatch.api.cache import ResponseCache
 from wirewatch.api.catalog import Catalog
 from wirewatch.api.config import ServeConfig
 from wirewatch.api.live import EventHub
@@ -24,6 +26,7 @@ class ApiState:
     metrics: ApiMetrics
     hub: EventHub
     event_maxlen: int
+    cache: ResponseCache
 
     def topic_filter(self, topic: str | None, *, status: int = 400) -> str | None:
         """``topic`` if known (configured or stored), None for no filter (absent or ``all``)."""
@@ -51,6 +54,16 @@ def api_state(request: Request) -> ApiState:
     if state is None:  # pragma: no cover - create_app always sets it
         raise HTTPException(503, "the API is starting")
     return state
+
+
+def etag_for(*parts: str) -> str:
+    """A weak validator over what a response was built from."""
+    return 'W/"' + hashlib.blake2s("|".join(parts).encode("utf-8"), digest_size=12).hexdigest() + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    sent = request.headers.get("if-none-match")
+    return bool(sent) and etag in [m.strip() for m in (sent or "").split(",")]
 
 
 def base_url(request: Request) -> str:

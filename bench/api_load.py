@@ -1,0 +1,323 @@
+"""API load benchmark: fill Redis with articles in realistic stories, then measure the HTTP API.
+
+1. Fill: ``--articles`` articles (default 100,000; the issue's target is 1,000,000) in stories of a
+   heavy-tailed size (45% singletons, a few wire stories reprinted by up to 80 outlets), from 400
+   outlets of Zipf-like popularity, over ``--days`` days, ingested in publication order. Every
+   article goes through the real ingest script (``storage/lua/commit.lua``: article, LSH index,
+   story, serving indexes, events), pipelined 500 per round trip. What is skipped is the per-
+   article LSH *query* and decision: the generator knows each article's story, and all members of
+   a story share its text's real MinHash signature (``dedupe.fingerprint_many``), so the commit's
+   optimistic check sees exactly the candidates a query would have returned.
+2. Serve: ``wirewatch serve`` in a subprocess (the real entry point), against the same database.
+3. Load: ``wrk`` on loopback for ``/stories?limit=50``, a deep cursor page, ``/feeds/all.atom`` and
+   one topic's feed, each at 1 connection (latency) and ``--connections`` (throughput); p50/p99
+   and requests per second from wrk's latency distribution.
+4. Redis memory: growth of ``used_memory`` over the fill (the server may be shared: see the note).
+
+    python -m bench.api_load                        # 100k articles on redis://127.0.0.1:6379/14
+    python -m bench.api_load --articles 1000000     # the issue's size
+    python -m bench.api_load --skip-fill --keep     # measure again on data left by --keep
+
+The database is FLUSHED before the fill and after the run (``--keep`` leaves the data).
+Results go in bench/README.md, section "API".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+from dedupe import DedupeConfig, Fingerprint, fingerprint_many
+from storage.connection import Store, connect
+from storage.story_index import ArticleRecord, StoryIndex
+from wirewatch.settings import load_settings
+
+OUTLETS = 400
+TOPICS = ("ukraine", "black-sea", "gaza", "sudan", "sahel", "nagorno-karabakh", "energy", "drones")
+BATCH = 500
+ACTORS = ("Officials", "Rescuers", "The army", "Negotiators", "Aid groups", "Residents", "Ministers", "Observers",
+          "The navy", "Engineers", "Monitors", "Prosecutors", "Medics", "Diplomats", "Farmers", "Volunteers")
+VERBS = ("report", "confirm", "deny", "warn of", "restore", "halt", "extend", "investigate", "count", "evacuate")
+OBJECTS = ("shelling", "power cuts", "a ceasefire", "grain exports", "drone strikes", "prisoner swaps", "aid convoys",
+           "water supplies", "border crossings", "troop movements", "casualties", "port traffic")
+PLACES = ("Odesa", "Kharkiv", "Khartoum", "Gaza City", "Stepanakert", "Bamako", "Mykolaiv", "Rafah", "El Fasher",
+          "Zaporizhzhia", "Kherson", "Goma", "Tigray", "Sumy", "Dnipro", "Niamey")
+WORDS = (
+    "the", "of", "and", "to", "in", "a", "said", "on", "that", "for", "was", "with", "officials", "forces",
+    "city", "region", "attack", "civilians", "government", "minister", "talks", "ceasefire", "border",
+    "drones", "night", "artillery", "village", "river", "bridge", "humanitarian", "corridor", "convoy", "aid",
+    "refugees", "power", "station", "missiles", "defence", "air", "sirens", "hospital", "damaged", "rescue",
+    "teams", "residents", "statement", "military", "spokesman", "killed", "wounded", "morning", "evening",
+    "villages", "roads", "checkpoint", "negotiators", "agreement", "monitors", "observers", "report", "week",
+    "month", "water", "grain", "port", "ships", "insurers", "exports", "shelling", "front", "line", "troops",
+    "supplies", "electricity", "grid", "repairs", "schools", "shelters", "families", "children", "food",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    published: float
+    story: int
+    member: int  # 0 = the story's first article
+    source: int
+
+
+def outlet(i: int) -> str:
+    return f"outlet-{i:03d}" if i >= 8 else ("wire-ap", "wire-reuters", "wire-afp", "wire-dpa", "wire-efe",
+                                             "wire-ansa", "wire-tass", "wire-ukrinform")[i]
+
+
+def story_size(rng: random.Random) -> int:
+    r = rng.random()
+    if r < 0.45:
+        return 1
+    if r < 0.80:
+        return rng.randint(2, 5)
+    if r < 0.95:
+        return rng.randint(6, 20)
+    return rng.randint(21, 80)
+
+
+def plan(n: int, days: float, end: float, seed: int) -> tuple[list[Planned], list[tuple[str, tuple[str, ...]]]]:
+    """Articles in publication order, and per story its title and topics."""
+    rng = random.Random(seed)
+    weights = [1.0 / (i + 1) ** 0.9 for i in range(OUTLETS)]
+    start = end - days * 86400
+    planned: list[Planned] = []
+    stories: list[tuple[str, tuple[str, ...]]] = []
+    while len(planned) < n:
+        sid = len(stories)
+        size = min(story_size(rng), n - len(planned))
+        t0 = rng.uniform(start, end - 6 * 3600)
+        first = rng.randrange(8) if size > 3 else rng.choices(range(OUTLETS), weights)[0]
+        chosen = [first]
+        while len(chosen) < size:
+            o = rng.choices(range(OUTLETS), weights)[0]
+            if o not in chosen:
+                chosen.append(o)
+        times = sorted(t0 + rng.expovariate(1 / 7200) for _ in range(size - 1))
+        for member, (o, t) in enumerate(zip(chosen, [t0, *times], strict=True)):
+            planned.append(Planned(t, sid, member, o))
+        title = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} in {rng.choice(PLACES)}"
+        stories.append((title, tuple(rng.sample(TOPICS, rng.choice((1, 1, 2))))))
+    planned.sort(key=lambda p: p.published)
+    return planned, stories
+
+
+def story_text(sid: int, words: int) -> str:
+    """The story's text: sentences of 14 words drawn from a news vocabulary, fixed by ``sid``."""
+    picked = random.Random(sid * 7919 + 17).choices(WORDS, k=words)
+    sentences = [" ".join(picked[i : i + 14]) for i in range(0, words, 14)]
+    return " ".join(s[0].upper() + s[1:] + "." for s in sentences)
+
+
+def fingerprints(texts: list[str], config: DedupeConfig) -> Iterator[Fingerprint]:
+    for lo in range(0, len(texts), 1000):
+        yield from fingerprint_many([(t, None) for t in texts[lo : lo + 1000]], config)
+
+
+def fill(store: Store, args: argparse.Namespace) -> dict[str, Any]:
+    """Every planned article through commit.lua, pipelined; returns counts and timings."""
+    cfg = DedupeConfig()
+    index = StoryIndex(store, cfg)
+    end = time.time() - 600
+    t = time.perf_counter()
+    planned, stories = plan(args.articles, args.days, end, args.seed)
+    t_plan = time.perf_counter() - t
+    t = time.perf_counter()
+    texts = [story_text(sid, args.words) for sid in range(len(stories))]
+    fps = list(fingerprints(texts, cfg))
+    t_fp = time.perf_counter() - t
+    members: dict[int, list[str]] = {}
+    prefix, window = store.keys.prefix, cfg.window_seconds
+    commit = index._commit  # the registered commit.lua, as StoryIndex.add calls it
+    not_ok = 0
+    t = time.perf_counter()
+    for lo in range(0, len(planned), BATCH):
+        pipe = store.raw.pipeline(transaction=False)
+        for p in planned[lo : lo + BATCH]:
+            title, topics = stories[p.story]
+            src = outlet(p.source)
+            aid = f"{p.story:08x}{p.member:08x}"
+            text = texts[p.story] + f" Reporting by {src}."
+            url = f"https://{src}.example/{p.story}/{p.member}"
+            record = ArticleRecord(aid, url, url, src, title if p.member == 0 else f"{title} ({src})", text, (),
+                                   p.published, "en", src, topics, None)
+            fp = replace(fps[p.story], content_hash=f"{p.story:x}-{p.member:x}")
+            now = p.published + 60 + (p.member % 7) * 30
+            known = members.setdefault(p.story, [])
+            target = f"s{known[0]}" if known else ""
+            payload = StoryIndex._payload(record, fp, None, now)
+            commit(
+                args=[prefix, now, window, aid, " ".join(known), target, "", fp.signature_bytes(),
+                      fp.content_hash, 100_000, len(fp.bands), *fp.bands, payload],
+                client=pipe,
+            )
+            known.append(aid)
+        not_ok += sum(1 for reply in pipe.execute() if reply[0] != b"ok")
+        done = min(lo + BATCH, len(planned))
+        if done % 100_000 < BATCH or done == len(planned):
+            rate = done / (time.perf_counter() - t)
+            print(f"  filled {done:,} articles ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+    t_commit = time.perf_counter() - t
+    sizes = [len(m) for m in members.values()]
+    return {
+        "articles": len(planned), "stories": len(stories), "not_ok": not_ok,
+        "mean_story_size": round(sum(sizes) / len(sizes), 2), "largest_story": max(sizes),
+        "plan_s": round(t_plan, 1), "fingerprint_s": round(t_fp, 1), "commit_s": round(t_commit, 1),
+        "commits_per_s": round(len(planned) / t_commit),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(args: argparse.Namespace, port: int, cache_seconds: float) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_") and k != "REDIS_URL"}
+    env.update({
+        "WIREWATCH_REDIS_URL": args.redis_url, "WIREWATCH_KEY_PREFIX": args.prefix, "WIREWATCH_LOG_LEVEL": "WARNING",
+        "WIREWATCH_STORY_QUIET_AFTER": "0", "WIREWATCH_SOURCES": os.devnull + ".absent",
+        "WIREWATCH_API_CACHE_SECONDS": str(cache_seconds),
+    })
+    cmd = [sys.executable, "-c", "from wirewatch.cli import main; main()", "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"wirewatch serve exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("wirewatch serve did not start")
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        raise ValueError(text)
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url: str, *, connections: int, threads: int, seconds: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not rps or "50" not in lat:
+        raise SystemExit(f"could not read wrk's output:\n{out}")
+    return {"p50_ms": round(_ms(lat["50"]), 2), "p99_ms": round(_ms(lat["99"]), 2),
+            "rps": round(float(rps.group(1))), "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def measure(args: argparse.Namespace, store: Store, cache_seconds: float) -> dict[str, Any]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(args, port, cache_seconds)
+    try:
+        cursor = None
+        for _ in range(20):  # 20 pages down: a deep keyset page costs what the first does
+            body = httpx.get(f"{base}/stories", params={"limit": 50, **({"cursor": cursor} if cursor else {})},
+                             timeout=30).json()
+            cursor = body["next_cursor"]
+        first = httpx.get(f"{base}/stories?limit=50", timeout=30).json()["stories"]
+        topic = max(TOPICS, key=lambda tp: store.text.zcard(store.keys.topic_stories(tp)))
+        urls = {
+            "/stories?limit=50": f"{base}/stories?limit=50",
+            "/stories?limit=50 (page 21)": f"{base}/stories?limit=50&cursor={cursor}",
+            "/feeds/all.atom": f"{base}/feeds/all.atom",
+            f"/feeds/{topic}.atom": f"{base}/feeds/{topic}.atom",
+        }
+        results: dict[str, Any] = {
+            "response_bytes": {"/stories?limit=50": len(json.dumps({"stories": first}))},
+            "articles_in_first_page": sum(len(s["articles"]) for s in first),
+        }
+        for name, url in urls.items():
+            httpx.get(url, timeout=30)  # warm
+            results[name] = {
+                "1 connection": wrk(url, connections=1, threads=1, seconds=args.seconds),
+                f"{args.connections} connections": wrk(url, connections=args.connections, threads=2,
+                                                       seconds=args.seconds),
+            }
+            print(f"  {name}: {results[name]}", file=sys.stderr, flush=True)
+        return results
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def used_memory(store: Store) -> int:
+    return int(store.text.info("memory")["used_memory"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--days", type=float, default=30.0, help="time span the articles were published over")
+    ap.add_argument("--words", type=int, default=120, help="words per article text")
+    ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    ap.add_argument("--prefix", default="benchapi")
+    ap.add_argument("--seconds", type=int, default=10, help="wrk duration per measurement")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip-fill", action="store_true", help="measure the data a --keep run left")
+    ap.add_argument("--keep", action="store_true", help="leave the data in Redis")
+    args = ap.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is required: apt-get install -y wrk")
+    settings = load_settings(env={}, config_file=None, redis_url=args.redis_url, key_prefix=args.prefix)
+    store = connect(settings)
+    report: dict[str, Any] = {"articles_requested": args.articles, "redis": args.redis_url}
+    try:
+        if not args.skip_fill:
+            store.text.flushdb()
+            before = used_memory(store)
+            report["fill"] = fill(store, args)
+            after = used_memory(store)
+            report["redis_used_memory_growth_mb"] = round((after - before) / 2**20, 1)
+            report["redis_bytes_per_article"] = round((after - before) / max(1, report["fill"]["articles"]))
+        report["stored"] = {"stories": store.text.zcard(store.keys.stories_updated),
+                            "articles": store.text.zcard(store.keys.articles_by_time),
+                            "db_keys": store.text.dbsize()}
+        # Uncached: every request reads Redis and renders. Cached: the server's response cache
+        # (reused while the index is unchanged, as between two ingests) answers repeat requests.
+        report["load_uncached"] = measure(args, store, 0)
+        report["load_cached"] = measure(args, store, 10)
+    finally:
+        if not args.keep:
+            store.text.flushdb()
+        store.close()
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
