@@ -40,6 +40,9 @@ p:topics                               zset    topic -> last story update (servi
 p:serving:quiet                        string  updated time up to which story.quiet was announced
 p:ops:sweep                            hash    last retention sweep: at, counts (storage.retention)
 p:ops:migrating                        string  held while ``wirewatch migrate`` runs (TTL 1 hour)
+p:polite:<domain>                      hash    per registrable domain: token bucket (tokens, ts)
+                                               and Retry-After hold (hold: not-before time); TTL
+                                               until the bucket is full and the hold has passed
 =====================================  ======  ==================================================
 """
 
@@ -176,3 +179,7 @@ class Keys:
     @property
     def migration_lock(self) -> str:
         return f"{self.prefix}:ops:migrating"
+
+    # -- politeness (crawlers.politeness: shared by every worker)
+    def politeness(self, domain: str) -> str:
+        return f"{self.prefix}:polite:{domain}"
