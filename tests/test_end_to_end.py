@@ -87,6 +87,18 @@ def test_run_once_end_to_end(tmp_path: Path, cli_env: dict[str, str], store: Sto
         assert fetched and all(r.path == o.feed_path for r in fetched for o in [world.outlet(r.outlet)])
         assert all(r.status == 304 for r in fetched)
 
+        # a new item in one feed: the feed changes, and only the new article page is fetched
+        # (every other entry is known by GUID and canonical URL)
+        fresh = world.add_article(0)
+        site.clear_requests()
+        third = wirewatch(["run", "--once", "--sources", str(sources)], cli_env)
+        assert third.returncode == 0, third.stderr
+        assert "1 new article(s)" in third.stderr, third.stderr
+        outlet0 = world.outlets[0]
+        pages = [r.path for r in site.requests_for(outlet0.slug) if r.path not in ("/robots.txt", outlet0.feed_path)]
+        assert len(pages) == 1 and fresh.url.endswith(pages[0].split("?")[0]), pages
+        assert store.text.zcard(store.keys.articles_by_time) == n_articles + 1
+
 
 @pytest.mark.parametrize("kind", ["sitemap", "site"])
 def test_sitemap_and_section_page_sources(kind: str, tmp_path: Path, cli_env: dict[str, str], store: Store) -> None:

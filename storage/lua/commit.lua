@@ -123,7 +123,7 @@ for i = 1, nb do
   local cur = redis.call('HGET', bkey, band)
   if cur then redis.call('HSET', bkey, band, cur .. ' ' .. aid) else redis.call('HSET', bkey, band, aid) end
 end
-local extra = 12 + nb
+local extra = 13 + nb
 while ARGV[extra + 1] do
   redis.call('HSET', ARGV[extra], ARGV[extra + 1], aid)
   extra = extra + 2

@@ -193,9 +193,6 @@ def test_cluster_with_a_hash_tagged_prefix(cluster: RedisCluster3, corpus: list[
         store.close()
 
 
-# commit.lua writes the seen pairs one argument off, keyed by the article payload: outside the
-# prefix's slot, which a cluster refuses. Strict: the marker must go once the commit is fixed.
-@pytest.mark.xfail(strict=True, reason="commit.lua writes seen pairs one argument off", raises=StoreUnavailable)
 def test_cluster_with_seen_entries(cluster: RedisCluster3, corpus: list[Doc], tmp_path: Path) -> None:
     store = open_store(f"redis://127.0.0.1:{cluster.ports[0]}/0", tmp_path, prefix="{ww}")
     try:

@@ -207,10 +207,8 @@ def test_deep_sweep_cleans_buckets_left_by_other_dedupe_settings(
 # storage/lua/commit.lua reads the seen pairs from ARGV[12 + nb], which is the article payload, so
 # the pairs land one slot off (key = payload, field = seen key). Reported; strict, so the marker
 # must go once the commit is fixed.
-SEEN_BUG = pytest.mark.xfail(strict=True, reason="commit.lua writes seen pairs one argument off")
 
 
-@SEEN_BUG
 def test_seen_entries_go_with_their_article_and_no_sooner(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
     now = time.time()
     k = store.keys
