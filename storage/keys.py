@@ -19,8 +19,10 @@ p:story:<id>:members                   zset    article id -> published-or-fetche
 p:story:<id>:apart                     set     stories an operator split from this one: never merged
 p:stories:updated                      zset    root story id -> updated timestamp (newest first)
 p:topic:<topic>:stories                zset    story id -> updated timestamp
-p:lsh:<band>                           hash    bucket hash -> space separated article ids; the
-                                               dedupe window bounds it (see storage.story_index)
+p:lsh:<band>:<shard>                   hash    LSH bucket (8 hex) -> space separated article ids. A
+                                               band's buckets are spread over 4096 small hashes by
+                                               the first 3 hex digits of their id, so each stays in
+                                               Redis's compact listpack encoding (see lsh_bucket)
 p:lsh:times                            zset    article id -> indexed at (expiry of index entries)
 p:sig:<id>                             string  packed MinHash signature + shingle count (expires
                                                with the dedupe window)
@@ -111,7 +113,15 @@ class Keys:
 
     # -- dedupe index
     def lsh_band(self, band: int) -> str:
+        """The prefix of one band's bucket hashes (``lsh_bucket`` names the hash and field)."""
         return f"{self.prefix}:lsh:{band}"
+
+    def lsh_bucket(self, band: int, bucket: str) -> tuple[str, str]:
+        """(hash key, field) of an LSH bucket. 4096 hashes per band keep each hash small enough for
+        Redis's listpack encoding (about 30 bytes per entry instead of ~80 in a hashtable); the
+        field keeps 32 more bits of the bucket id: a collision only adds a candidate that the
+        Jaccard check then rejects."""
+        return f"{self.prefix}:lsh:{band}:{bucket[:3]}", bucket[3:11]
 
     @property
     def lsh_times(self) -> str:

@@ -44,7 +44,7 @@ BATCH = 500
 _EXPIRE_LUA = """
 -- KEYS[1]: the zset the ids were read from (declared so a cluster client routes the call)
 -- ARGV: prefix, mode ('index' | 'article'), cutoff, then per article:
---       id, n, n band ids, m, m (seen key, field) pairs
+--       id, n, n (bucket hash key, field) pairs (Keys.lsh_bucket), m, m (seen key, field) pairs
 local p = ARGV[1]
 local mode = ARGV[2]
 local cutoff = tonumber(ARGV[3])
@@ -63,8 +63,8 @@ local function find(story)
 end
 
 local function unindex(aid, bands)
-  for b, band in ipairs(bands) do
-    local bkey = p .. ':lsh:' .. (b - 1)
+  for b = 1, #bands, 2 do
+    local bkey, band = bands[b], bands[b + 1]
     local cur = redis.call('HGET', bkey, band)
     if cur then
       local keep = {}
@@ -156,8 +156,8 @@ while ARGV[i] do
   local aid = ARGV[i]
   local nb = tonumber(ARGV[i + 1])
   local bands = {}
-  for b = 1, nb do bands[b] = ARGV[i + 1 + b] end
-  i = i + 2 + nb
+  for b = 1, 2 * nb do bands[b] = ARGV[i + 1 + b] end
+  i = i + 2 + 2 * nb
   local ns = tonumber(ARGV[i])
   local seen_at = i + 1
   i = i + 1 + 2 * ns
@@ -305,7 +305,8 @@ def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutof
         bands = _bands(sigs, policy.bands)
         args: list[Any] = [k.prefix, mode, repr(cutoff)]
         for n, aid in enumerate(ids):
-            args += [aid, len(bands[n]), *bands[n]]
+            args += [aid, len(bands[n])]
+            args += [part for band, bucket in enumerate(bands[n]) for part in k.lsh_bucket(band, bucket)]
             pairs = _seen_pairs(store, replies[2 * n + 1]) if mode == "article" else []
             args.append(len(pairs))
             for key, fld in pairs:

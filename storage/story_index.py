@@ -87,11 +87,12 @@ class StoryIndex:
         prefix = self.store.keys.prefix
         window = self.config.window_seconds
         trips = 0
+        buckets = self.buckets(fp)
         for _ in range(MAX_RETRIES):
             try:
                 with timing.timed("store"):
                     reply = self._query(
-                        args=[prefix, now, window, article.id, fp.content_hash, len(fp.bands), *fp.bands]
+                        args=[prefix, now, window, article.id, fp.content_hash, len(fp.bands), *buckets]
                     )
                 trips += 1
                 status = reply[0].decode()
@@ -120,7 +121,7 @@ class StoryIndex:
                             prefix, now, window, article.id,
                             known if known is not None else " ".join(c.article_id for c in candidates),
                             decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
-                            fp.content_hash, self.event_maxlen, len(fp.bands), *fp.bands, payload, *pairs,
+                            fp.content_hash, self.event_maxlen, len(fp.bands), *buckets, payload, *pairs,
                         ]
                     )
                 trips += 1
@@ -140,13 +141,17 @@ class StoryIndex:
             )
         raise StoreUnavailable(f"dedupe commit for {article.id} kept conflicting; giving up for now")
 
+    def buckets(self, fp: Fingerprint) -> list[str]:
+        """The (hash key, field) of each band's bucket, flattened for the scripts."""
+        return [part for band, bucket in enumerate(fp.bands) for part in self.store.keys.lsh_bucket(band, bucket)]
+
     def peek(self, fp: Fingerprint, *, source: str, published: float | None, now: float | None = None
              ) -> tuple[str | None, float | None]:
         """Which story an article with ``fp`` would join (and the best Jaccard), writing nothing."""
         now = time.time() if now is None else now
         try:
             reply = self._query(args=[self.store.keys.prefix, now, self.config.window_seconds, "-", fp.content_hash,
-                                      len(fp.bands), *fp.bands, "ro"])
+                                      len(fp.bands), *self.buckets(fp), "ro"])
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
         status = reply[0].decode()

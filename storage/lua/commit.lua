@@ -4,7 +4,8 @@
 -- ARGV: 1 prefix, 2 now, 3 window, 4 article_id, 5 known candidate ids (space separated; '*' to skip
 --       the re-check, for an exact copy of a stored article),
 --       6 target story ('' = open a new one), 7 stories to merge (space separated),
---       8 signature bytes, 9 content hash, 10 stream maxlen, 11 n_bands, then n band ids,
+--       8 signature bytes, 9 content hash, 10 stream maxlen, 11 n_bands, then per band its bucket's
+--       (hash key, field) from Keys.lsh_bucket,
 --       then the article as a JSON object (fields below), then (seen-hash key, field) pairs
 local p = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -18,7 +19,7 @@ local sig = ARGV[8]
 local chash = ARGV[9]
 local maxlen = ARGV[10]
 local nb = tonumber(ARGV[11])
-local art = cjson.decode(ARGV[12 + nb])
+local art = cjson.decode(ARGV[12 + 2 * nb])
 local min_t = now - window
 
 local function find(story)
@@ -37,7 +38,7 @@ end
 
 -- optimistic check against concurrent writers
 for i = 1, check and nb or 0 do
-  local bucket = redis.call('HGET', p .. ':lsh:' .. (i - 1), ARGV[11 + i])
+  local bucket = redis.call('HGET', ARGV[10 + 2 * i], ARGV[11 + 2 * i])
   if bucket then
     for id in string.gmatch(bucket, '%S+') do
       if not known[id] then
@@ -118,12 +119,12 @@ if chash ~= '' then redis.call('HSET', p .. ':hash:content', chash, aid) end
 redis.call('SET', p .. ':sig:' .. aid, sig)
 redis.call('ZADD', p .. ':lsh:times', now, aid)
 for i = 1, nb do
-  local bkey = p .. ':lsh:' .. (i - 1)
-  local band = ARGV[11 + i]
+  local bkey = ARGV[10 + 2 * i]
+  local band = ARGV[11 + 2 * i]
   local cur = redis.call('HGET', bkey, band)
   if cur then redis.call('HSET', bkey, band, cur .. ' ' .. aid) else redis.call('HSET', bkey, band, aid) end
 end
-local extra = 13 + nb
+local extra = 13 + 2 * nb
 while ARGV[extra + 1] do
   redis.call('HSET', ARGV[extra], ARGV[extra + 1], aid)
   extra = extra + 2
