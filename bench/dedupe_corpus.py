@@ -36,8 +36,14 @@ _LANGUAGE_WEIGHTS = (0.4, 0.12, 0.12, 0.12, 0.12, 0.12)
 _START = datetime(2024, 3, 1, tzinfo=UTC)
 _SLOT = re.compile(r"\{(\w+)\}")
 _GROUPING = {"en": ",", "fr": "\u202f", "es": ".", "ru": "\u00a0", "uk": " ", "ar": ""}
-_SPELLING = (("Defence", "Defense"), ("kilometres", "kilometers"), ("criticised", "criticized"),
-             ("signalled", "signaled"), ("defences", "defenses"), ("centre", "center"))
+_SPELLING = (
+    ("Defence", "Defense"),
+    ("kilometres", "kilometers"),
+    ("criticised", "criticized"),
+    ("signalled", "signaled"),
+    ("defences", "defenses"),
+    ("centre", "center"),
+)
 
 
 @cache
@@ -117,7 +123,7 @@ class Writer:
     def sentence(self, template: str) -> str:
         text = self.expand(template).strip()
         text = text[0].upper() + text[1:]
-        return text if text[-1] in ".!?\"»”" else text + "."
+        return text if text[-1] in '.!?"»”' else text + "."
 
 
 def _story_context(lang: str, rng: random.Random, when: datetime) -> dict[str, Any]:
@@ -163,8 +169,14 @@ def _body(w: Writer, words: int, lede: bool = True) -> tuple[list[str], int]:
     return paragraphs, background
 
 
-def _new_story(label: str, lang: str, rng: random.Random, when: datetime, ctx: dict[str, Any] | None = None,
-               agency: str | None = None) -> Story:
+def _new_story(
+    label: str,
+    lang: str,
+    rng: random.Random,
+    when: datetime,
+    ctx: dict[str, Any] | None = None,
+    agency: str | None = None,
+) -> Story:
     g = grammar(lang)
     ctx = dict(ctx) if ctx is not None else _story_context(lang, rng, when)
     ctx["date"] = when
@@ -175,9 +187,16 @@ def _new_story(label: str, lang: str, rng: random.Random, when: datetime, ctx: d
     credits = [w.expand(rng.choice(g["credits"].get(agency, [""])))]
     credits.append(w.expand(rng.choice(g["rights"][agency])))
     return Story(
-        label=label, lang=lang, agency=agency, ctx=ctx, title=w.sentence(rng.choice(g["headline"])).rstrip("."),
-        paragraphs=paragraphs, background=background, published=when,
-        dateline=w.expand(g["datelines"][agency]), byline=w.expand(g["bylines"][agency]),
+        label=label,
+        lang=lang,
+        agency=agency,
+        ctx=ctx,
+        title=w.sentence(rng.choice(g["headline"])).rstrip("."),
+        paragraphs=paragraphs,
+        background=background,
+        published=when,
+        dateline=w.expand(g["datelines"][agency]),
+        byline=w.expand(g["bylines"][agency]),
         credits=[c for c in credits if c.strip()],
     )
 
@@ -187,7 +206,7 @@ def _update(label: str, first: Story, rng: random.Random) -> Story:
     later = _new_story(label, first.lang, rng, first.published + timedelta(hours=4), first.ctx, first.agency)
     keep = first.paragraphs[first.background]
     at = min(later.background, len(later.paragraphs))
-    later.paragraphs[at:at + 1] = [keep]
+    later.paragraphs[at : at + 1] = [keep]
     return later
 
 
@@ -278,11 +297,20 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or f"outlet-{zlib.crc32(name.encode()):08x}"
 
 
-def _doc(rng: random.Random, label: str, text: str, title: str, source: str, when: datetime,
-         kind: str) -> dict[str, Any]:
+def _doc(
+    rng: random.Random, label: str, text: str, title: str, source: str, when: datetime, kind: str
+) -> dict[str, Any]:
     doc_id = f"a{rng.getrandbits(48):012x}"
-    return {"id": doc_id, "title": title, "text": text, "source": source, "url": f"https://{source}.example/{doc_id}",
-            "published": when.isoformat(), "label": label, "kind": kind}
+    return {
+        "id": doc_id,
+        "title": title,
+        "text": text,
+        "source": source,
+        "url": f"https://{source}.example/{doc_id}",
+        "published": when.isoformat(),
+        "label": label,
+        "kind": kind,
+    }
 
 
 def build_corpus(seed: int = 7, n_base: int = 220) -> list[dict[str, Any]]:
@@ -297,8 +325,9 @@ def build_corpus(seed: int = 7, n_base: int = 220) -> list[dict[str, Any]]:
         stories.append(story)
         roll = rng.random()
         if roll < 0.2:  # another story on the same event: same places, people and day
-            stories.append(_new_story(f"s{i:04d}-same-event", lang, rng, when + timedelta(minutes=rng.randint(10, 300)),
-                                      story.ctx))
+            stories.append(
+                _new_story(f"s{i:04d}-same-event", lang, rng, when + timedelta(minutes=rng.randint(10, 300)), story.ctx)
+            )
         elif roll < 0.35:  # the 14:00 update of the 10:00 story
             stories.append(_update(f"s{i:04d}-update", story, rng))
     for story in stories:
@@ -332,8 +361,10 @@ def main() -> None:
     labels = Counter(d["label"] for d in docs)
     kinds = Counter(d["kind"] for d in docs)
     words = sorted(len(d["text"].split()) for d in docs)
-    print(f"{len(docs)} documents, {len(labels)} stories, kinds {dict(kinds)}, "
-          f"words min/median/max {words[0]}/{words[len(words) // 2]}/{words[-1]} -> {args.out}")
+    print(
+        f"{len(docs)} documents, {len(labels)} stories, kinds {dict(kinds)}, "
+        f"words min/median/max {words[0]}/{words[len(words) // 2]}/{words[-1]} -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

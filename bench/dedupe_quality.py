@@ -126,9 +126,11 @@ def _timestamp(value: str) -> float:
 
 
 def _row(config: DedupeConfig, s: Scores) -> str:
-    return (f"{config.shingle_size:>7} {config.num_perm:>5} {config.bands:>5} {config.rows:>4} "
-            f"{config.threshold:>5.2f} {config.containment:>5.2f} | "
-            f"{s.precision:.4f} {s.recall:.4f} {s.f1:.4f} {s.ari:.4f}")
+    return (
+        f"{config.shingle_size:>7} {config.num_perm:>5} {config.bands:>5} {config.rows:>4} "
+        f"{config.threshold:>5.2f} {config.containment:>5.2f} | "
+        f"{s.precision:.4f} {s.recall:.4f} {s.f1:.4f} {s.ari:.4f}"
+    )
 
 
 _HEADER = "shingle perms bands rows thres contn | precision recall f1     ari"

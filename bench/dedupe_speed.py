@@ -222,11 +222,14 @@ def main() -> None:
         ours = _wall([python, "-c", _DEDUPE_SCRIPT, str(path)])
         theirs = _wall([python, str(script), str(path)])
         print(f"  cluster_lines                {ours:7.2f} s  ({10_000 / ours:6.0f} docs/s)")
-        print(f"  datasketch batch script      {theirs:7.2f} s  ({10_000 / theirs:6.0f} docs/s)  "
-              f"-> {theirs / ours:.1f}x")
-        print(f"  start-up: import dedupe.offline {_wall([python, '-c', 'import dedupe.offline']):.2f} s, "
-              f"import datasketch {_wall([python, '-c', 'import datasketch']):.2f} s, "
-              f"bare python {_wall([python, '-c', 'pass']):.2f} s")
+        print(
+            f"  datasketch batch script      {theirs:7.2f} s  ({10_000 / theirs:6.0f} docs/s)  -> {theirs / ours:.1f}x"
+        )
+        print(
+            f"  start-up: import dedupe.offline {_wall([python, '-c', 'import dedupe.offline']):.2f} s, "
+            f"import datasketch {_wall([python, '-c', 'import datasketch']):.2f} s, "
+            f"bare python {_wall([python, '-c', 'pass']):.2f} s"
+        )
 
 
 if __name__ == "__main__":

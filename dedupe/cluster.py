@@ -54,13 +54,9 @@ class InMemoryClusterer:
         published: float | None = None,
     ) -> str:
         """Fingerprint and cluster one article; returns its story id."""
-        return self.add_fingerprint(
-            doc_id, fingerprint(text, title, self.config), source=source, published=published
-        )
+        return self.add_fingerprint(doc_id, fingerprint(text, title, self.config), source=source, published=published)
 
-    def add_fingerprint(
-        self, doc_id: str, fp: Fingerprint, *, source: str = "", published: float | None = None
-    ) -> str:
+    def add_fingerprint(self, doc_id: str, fp: Fingerprint, *, source: str = "", published: float | None = None) -> str:
         """Cluster one already fingerprinted article (``fingerprint_many`` batches the hashing)."""
         if doc_id in self._index_of:
             raise ValueError(f"article {doc_id!r} was already added")

@@ -36,8 +36,14 @@ _SPACE = 32
 _APOSTROPHES = frozenset("'’ʼ`´ʻ‘")
 # Arabic harakat, tatweel and Quranic marks: optional in writing.
 _ARABIC_MARKS = ((0x0610, 0x061A), (0x0640, 0x0640), (0x064B, 0x065F), (0x0670, 0x0670))
-_UNSPACED = ((0x0E00, 0x0E7F), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-             (0x20000, 0x3FFFF))
+_UNSPACED = (
+    (0x0E00, 0x0E7F),
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
 
 
 def _is_deleted(cp: int) -> bool:
@@ -175,9 +181,7 @@ def words_many(texts: Sequence[str]) -> list[U32]:
         long_enough = e - s >= 3
         s, e, after_digit = s[long_enough], e[long_enough], after_digit[long_enough]
         fourth = np.where(e > s + 3, low[np.minimum(s + 3, len(low) - 1)], 0)
-        glue[after_digit] = (
-            _is_digit(low[s]) & _is_digit(low[s + 1]) & _is_digit(low[s + 2]) & ~_is_digit(fourth)
-        )
+        glue[after_digit] = _is_digit(low[s]) & _is_digit(low[s + 1]) & _is_digit(low[s + 2]) & ~_is_digit(fourth)
 
     # Keep the word characters, and turn the first separator before each spaced word into a space.
     spaced = ~first_in_doc & ~glue

@@ -76,9 +76,7 @@ def _containment(jaccard: float, n_a: int, n_b: int) -> float:
     return min(1.0, jaccard * (n_a + n_b) / (1.0 + jaccard) / smaller)
 
 
-def _passes(
-    jaccard: float, containment: float, n_a: int, n_b: int, same_source: bool, config: DedupeConfig
-) -> bool:
+def _passes(jaccard: float, containment: float, n_a: int, n_b: int, same_source: bool, config: DedupeConfig) -> bool:
     if same_source:
         return jaccard >= config.same_source_threshold
     if jaccard >= config.threshold:

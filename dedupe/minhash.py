@@ -185,9 +185,7 @@ def _minimums(distinct: U32, counts: npt.NDArray[np.int64], num_perm: int, seed:
     return out
 
 
-def signatures(
-    texts: Sequence[U32], shingle_size: int, num_perm: int, seed: int
-) -> tuple[U32, npt.NDArray[np.int64]]:
+def signatures(texts: Sequence[U32], shingle_size: int, num_perm: int, seed: int) -> tuple[U32, npt.NDArray[np.int64]]:
     """MinHash signatures ``(len(texts), num_perm)`` of normalised texts, and their shingle counts.
 
     ``texts`` are code point arrays of normalised text (``dedupe.normalize.normalized_words``):

@@ -5,8 +5,8 @@ reprinted by another outlet should come out identical apart from the words the o
 changed. It is for matching only, never for display.
 
 Order matters: datelines, bylines and credits are recognised on the raw text (they are told apart by
-capitals, parentheses and dashes, which the later steps remove), then the text is case-folded and
-stripped to words. Because every pattern that removes text needs a capital letter or punctuation,
+capitals, parentheses and dashes, which the later steps remove), then the text is lower-cased and
+stripped to words character by character (``dedupe.codepoints``). Because every pattern that removes text needs a capital letter or punctuation,
 normalised text never matches one again, which keeps ``normalize`` idempotent.
 """
 
@@ -38,16 +38,12 @@ _DATELINE_TAGGED = re.compile(
 )
 _DATELINE_CAPS = re.compile(rf"^[^\S\n]*{_PLACE_CAPS}{_REGION}{_DATE}[^\S\n]*{_DASH}[^\S\n]*")
 # Russian and Ukrainian agencies: "МОСКВА, 5 января. /ТАСС/." and "КИЕВ, 5 янв - РИА Новости."
-_DATELINE_SLASHED = re.compile(
-    r"^[^\S\n]*[^\n]{0,60}?/(?:ТАСС|TASS|Укрінформ|УНІАН|Интерфакс)/\.?[^\S\n]*"
-)
+_DATELINE_SLASHED = re.compile(r"^[^\S\n]*[^\n]{0,60}?/(?:ТАСС|TASS|Укрінформ|УНІАН|Интерфакс)/\.?[^\S\n]*")
 _DATELINE_RIA = re.compile(
     rf"^[^\S\n]*[{_UP}][^\n]{{0,50}}?{_DASH}[^\S\n]*(?:РИА Новости|Интерфакс|Укрінформ|УНІАН)\.[^\S\n]*",
 )
 # "By JANE DOE Associated Press", "By Jane Doe and John Roe, Reuters", "Par Jean DUPONT (AFP)"
-_BYLINE_LINE = re.compile(
-    rf"^[^\S\n]*(?:By|BY|Par|PAR|Por|POR|Von|VON)[^\S\n]+[{_UP}][^\n]{{0,120}}(?<![.!?])$"
-)
+_BYLINE_LINE = re.compile(rf"^[^\S\n]*(?:By|BY|Par|PAR|Por|POR|Von|VON)[^\S\n]+[{_UP}][^\n]{{0,120}}(?<![.!?])$")
 _CREDIT_LINES = re.compile(
     r"^[^\S\n]*(?:"
     r"(?:©|\(c\)|\(C\)|Copyright\b)[^\n]*"
@@ -158,12 +154,47 @@ def normalize(text: str) -> str:
 # Strong markers only (datelines, credits, copyright lines): a story that merely quotes "Reuters
 # reported" is not a Reuters story. They are looked for in the boilerplate that normalisation strips.
 _ORIGIN_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("AP", ("(AP)", "(The Associated Press)", "Associated Press writer", "Associated Press reporter",
-            "The Associated Press", "Associated Press", "(أسوشيتد برس)")),
-    ("Reuters", ("(Reuters)", "(Рейтер)", "(Рейтерс)", "(رويترز)", "Reporting by", "reporting by",
-                 "Thomson Reuters", "Reuters")),
-    ("AFP", ("(AFP)", "(АФП)", "(أ ف ب)", "(ا ف ب)", "(أ.ف.ب)", "Agence France-Presse", "© AFP",
-             "(Avec AFP)", "(avec AFP)", "فرانس برس", "AFP")),
+    (
+        "AP",
+        (
+            "(AP)",
+            "(The Associated Press)",
+            "Associated Press writer",
+            "Associated Press reporter",
+            "The Associated Press",
+            "Associated Press",
+            "(أسوشيتد برس)",
+        ),
+    ),
+    (
+        "Reuters",
+        (
+            "(Reuters)",
+            "(Рейтер)",
+            "(Рейтерс)",
+            "(رويترز)",
+            "Reporting by",
+            "reporting by",
+            "Thomson Reuters",
+            "Reuters",
+        ),
+    ),
+    (
+        "AFP",
+        (
+            "(AFP)",
+            "(АФП)",
+            "(أ ف ب)",
+            "(ا ف ب)",
+            "(أ.ف.ب)",
+            "Agence France-Presse",
+            "© AFP",
+            "(Avec AFP)",
+            "(avec AFP)",
+            "فرانس برس",
+            "AFP",
+        ),
+    ),
     ("dpa", ("(dpa)", "(DPA)", "(د ب أ)", "/dpa")),
     ("ANSA", ("(ANSA)",)),
     ("EFE", ("(EFE)", "Agencia EFE")),

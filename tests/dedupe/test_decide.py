@@ -13,8 +13,9 @@ CONFIG = DedupeConfig()
 T0 = 1_700_000_000.0
 
 
-def candidate(article_id: str, story_id: str, fp: Fingerprint, source: str = "ap",
-              published: float | None = T0) -> Candidate:
+def candidate(
+    article_id: str, story_id: str, fp: Fingerprint, source: str = "ap", published: float | None = T0
+) -> Candidate:
     return Candidate(article_id, story_id, fp.signature, fp.n_shingles, source, published)
 
 
@@ -53,12 +54,18 @@ def test_same_outlet_template_does_not_glue(briefings: tuple[str, str]) -> None:
     jaccard, _ = estimate(tuesday, monday.signature, monday.n_shingles)
     # The shared header and footer make the two pages look alike to the plain thresholds ...
     assert jaccard >= CONFIG.threshold
-    other_outlet = decide(tuesday, [candidate("b1", "s1", monday, source="valley-courier")], CONFIG,
-                          source="somewhere-else", published=T0)
+    other_outlet = decide(
+        tuesday, [candidate("b1", "s1", monday, source="valley-courier")], CONFIG, source="somewhere-else", published=T0
+    )
     assert other_outlet.story_id == "s1"
     # ... but the same outlet's pages need the stricter same-source threshold.
-    same_outlet = decide(tuesday, [candidate("b1", "s1", monday, source="valley-courier")], CONFIG,
-                         source="valley-courier", published=T0 + 86400)
+    same_outlet = decide(
+        tuesday,
+        [candidate("b1", "s1", monday, source="valley-courier")],
+        CONFIG,
+        source="valley-courier",
+        published=T0 + 86400,
+    )
     assert same_outlet.story_id is None
     assert jaccard < CONFIG.same_source_threshold
 
@@ -98,8 +105,9 @@ def test_candidates_outside_the_window_are_skipped(original: str, reprint: str) 
     late = T0 + CONFIG.window_seconds + 1
     assert decide(fp, [candidate("a1", "s1", wire)], CONFIG, source="x", published=late).story_id is None
     # Unknown publication times are not held against a candidate.
-    assert decide(fp, [candidate("a1", "s1", wire, published=None)], CONFIG, source="x",
-                  published=late).story_id == "s1"
+    assert (
+        decide(fp, [candidate("a1", "s1", wire, published=None)], CONFIG, source="x", published=late).story_id == "s1"
+    )
 
 
 def test_empty_texts_never_join() -> None:

@@ -85,20 +85,36 @@ def test_fingerprints_are_stable_across_processes(original: str) -> None:
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
         out = subprocess.run(
             [sys.executable, "-c", _CHILD, str(Path(__file__).parent / "data" / "wire_original.txt")],
-            capture_output=True, text=True, check=True, env=env, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=ROOT,
         )
         assert out.stdout.strip() == expected
 
 
 def test_batch_equals_one_by_one(original: str, reprint: str, update: str) -> None:
-    docs = [(original, None), ("", "Headline only"), ("", None), (reprint, "t"), ("  \n ", None),
-            (update, None), ("東京都で地震", None), ("a", None)]
+    docs = [
+        (original, None),
+        ("", "Headline only"),
+        ("", None),
+        (reprint, "t"),
+        ("  \n ", None),
+        (update, None),
+        ("東京都で地震", None),
+        ("a", None),
+    ]
     batch = fingerprint_many(docs, CONFIG)
     for (text, title), fp in zip(docs, batch, strict=True):
         one = fingerprint(text, title, CONFIG)
         assert fp.signature_bytes() == one.signature_bytes()
         assert (fp.content_hash, fp.n_shingles, fp.bands, fp.origin) == (
-            one.content_hash, one.n_shingles, one.bands, one.origin)
+            one.content_hash,
+            one.n_shingles,
+            one.bands,
+            one.origin,
+        )
 
 
 def test_title_is_used_only_without_a_body(original: str) -> None:
@@ -122,7 +138,11 @@ def test_fingerprint_fields(original: str) -> None:
     assert fp.origin == "AP"
     assert len(fp.content_hash) == 32
     # Boilerplate and case do not change the content hash; a word does.
-    assert fingerprint("KYIV (Reuters) - Drones hit a depot.", None, CONFIG).content_hash == fingerprint(
-        "drones HIT a depot", None, CONFIG).content_hash
-    assert fingerprint("Drones hit a depot.", None, CONFIG).content_hash != fingerprint(
-        "Drones hit a school.", None, CONFIG).content_hash
+    assert (
+        fingerprint("KYIV (Reuters) - Drones hit a depot.", None, CONFIG).content_hash
+        == fingerprint("drones HIT a depot", None, CONFIG).content_hash
+    )
+    assert (
+        fingerprint("Drones hit a depot.", None, CONFIG).content_hash
+        != fingerprint("Drones hit a school.", None, CONFIG).content_hash
+    )

@@ -37,9 +37,11 @@ def test_same_result_as_the_clusterer(original: str, reprint: str, update: str) 
 
 def test_later_merges_reach_earlier_lines(original: str) -> None:
     paragraphs = original.split("\n")
-    inp = lines({"id": "head", "text": "\n".join(paragraphs[1:5]), "source": "a"},
-                {"id": "tail", "text": "\n".join(paragraphs[5:10]), "source": "b"},
-                {"id": "full", "text": original, "source": "c"})
+    inp = lines(
+        {"id": "head", "text": "\n".join(paragraphs[1:5]), "source": "a"},
+        {"id": "tail", "text": "\n".join(paragraphs[5:10]), "source": "b"},
+        {"id": "full", "text": original, "source": "c"},
+    )
     out = [json.loads(line) for line in cluster_lines(inp)]
     assert len({o["cluster"] for o in out}) == 1
 

@@ -16,7 +16,8 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzàéèçñüабвгдеёжзийклмн�
 BYLINE_OPENERS = {"by", "par", "por", "von"}
 words = st.lists(
     st.text(LETTERS + "0123456789", min_size=1, max_size=9).filter(lambda w: w not in BYLINE_OPENERS),
-    min_size=0, max_size=40,
+    min_size=0,
+    max_size=40,
 )
 spaces = st.sampled_from([" ", "  ", "\t", "\n", " \n ", "\u00a0", "\u2003"])
 CONFIG = DedupeConfig(num_perm=32, bands=8)
