@@ -81,65 +81,93 @@ class StoryIndex:
         seen: tuple[tuple[str, str], ...] = (),
         now: float | None = None,
     ) -> Assignment:
-        """Index ``article`` and assign it to a story. ``seen`` are (key suffix, field) pairs of the
-        seen hashes (full key names from ``Keys``) to mark with the article id in the same transaction."""
+        """Index ``article`` and assign it to a story: two round trips. ``seen`` are (key, field)
+        pairs of the seen hashes (full key names from ``Keys``) to mark with the article id in the
+        same transaction."""
+        return self.add_many([(article, fp, seen)], now=now)[0]
+
+    def add_many(
+        self,
+        items: list[tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]]],
+        *,
+        now: float | None = None,
+    ) -> list[Assignment]:
+        """``add`` for a batch, in order, with two round trips per round: every query in one
+        pipeline, then every commit in one pipeline. An article whose commit finds a candidate its
+        query did not see (another worker, or an earlier article of this batch) goes round again."""
         now = time.time() if now is None else now
-        prefix = self.store.keys.prefix
-        window = self.config.window_seconds
-        trips = 0
-        buckets = self.buckets(fp)
+        results: list[Assignment | None] = [None] * len(items)
+        trips = [0] * len(items)
+        pending = list(range(len(items)))
+        buckets = [self.buckets(fp) for _, fp, _ in items]
         for _ in range(MAX_RETRIES):
+            if not pending:
+                break
             try:
                 with timing.timed("store"):
-                    reply = self._query(
-                        args=[prefix, now, window, article.id, fp.content_hash, len(fp.bands), *buckets]
-                    )
-                trips += 1
-                status = reply[0].decode()
-                if status == "exists":
-                    return Assignment(status, article.id, reply[2].decode(), round_trips=trips)
-                known: str | None = None
-                if status == "exact":
-                    # the same text from another URL or outlet: a reprint, so it joins its twin's story
-                    twin, story = reply[1].decode(), reply[2].decode()
-                    decision = Decision(story, (), (Match(twin, story, 1.0, 1.0),))
-                    candidates: list[Candidate] = []
-                    known = "*"
-                else:
+                    pipe = self.store.raw.pipeline(transaction=False)
+                    for i in pending:
+                        article, fp, _ = items[i]
+                        self._query(args=self._query_args(article.id, fp, buckets[i], now), client=pipe)
+                    replies = pipe.execute()
+                plans = []
+                for i, reply in zip(pending, replies, strict=True):
+                    trips[i] += 1
+                    if reply[0] == b"exists":
+                        results[i] = Assignment("exists", items[i][0].id, reply[2].decode(), round_trips=trips[i])
+                        continue
                     with timing.timed("dedupe"):
-                        candidates, excluded = self._parse_candidates(reply)
-                        decision = decide(
-                            fp, candidates, self.config, source=article.source, published=article.published,
-                            exclude_stories=excluded,
-                        )
-                best = decision.matches[0] if decision.matches else None
-                payload = self._payload(article, fp, best, now)
-                pairs = [part for pair in seen for part in pair]
+                        plans.append((i, self._plan(reply, items[i][0], items[i][1])))
+                if not plans:
+                    pending = []
+                    break
                 with timing.timed("store"):
-                    result = self._commit(
-                        args=[
-                            prefix, now, window, article.id,
-                            known if known is not None else " ".join(c.article_id for c in candidates),
+                    pipe = self.store.raw.pipeline(transaction=False)
+                    for i, (decision, known, best) in plans:
+                        article, fp, seen = items[i]
+                        self._commit(args=[
+                            self.store.keys.prefix, now, self.config.window_seconds, article.id, known,
                             decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
-                            fp.content_hash, self.event_maxlen, len(fp.bands), *buckets, payload, *pairs,
-                        ]
-                    )
-                trips += 1
+                            fp.content_hash, self.event_maxlen, len(fp.bands), *buckets[i],
+                            self._payload(article, fp, best, now), *[part for pair in seen for part in pair],
+                        ], client=pipe)
+                    committed = pipe.execute()
             except redis.RedisError as exc:
                 raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
-            status = result[0].decode()
-            if status == "retry":
-                continue
-            if status == "exists":
-                return Assignment("exists", article.id, result[1].decode(), round_trips=trips)
-            story = result[1].decode()
-            created = result[2] == b"1"
-            merged = tuple(result[3].decode().split()) if result[3] else ()
-            return Assignment(
-                "created" if created else "joined", article.id, story, merged,
-                best.jaccard if best else None, best.containment if best else None, trips,
-            )
-        raise StoreUnavailable(f"dedupe commit for {article.id} kept conflicting; giving up for now")
+            pending = []
+            for (i, (_, _, best)), result in zip(plans, committed, strict=True):
+                trips[i] += 1
+                status = result[0].decode()
+                if status == "retry":
+                    pending.append(i)
+                elif status == "exists":
+                    results[i] = Assignment("exists", items[i][0].id, result[1].decode(), round_trips=trips[i])
+                else:
+                    results[i] = Assignment(
+                        "created" if result[2] == b"1" else "joined", items[i][0].id, result[1].decode(),
+                        tuple(result[3].decode().split()) if result[3] else (),
+                        best.jaccard if best else None, best.containment if best else None, trips[i],
+                    )
+        if pending:
+            raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
+        return [r for r in results if r is not None]
+
+    def _query_args(self, article_id: str, fp: Fingerprint, buckets: list[str], now: float) -> list[Any]:
+        return [self.store.keys.prefix, now, self.config.window_seconds, article_id, fp.content_hash,
+                len(fp.bands), *buckets]
+
+    def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint) -> tuple[Decision, str, Match | None]:
+        """The decision for one query reply, and the candidate ids the commit re-checks."""
+        if reply[0] == b"exact":
+            # the same text from another URL or outlet: a reprint, so it joins its twin's story
+            twin, story = reply[1].decode(), reply[2].decode()
+            match = Match(twin, story, 1.0, 1.0)
+            return Decision(story, (), (match,)), "*", match
+        candidates, excluded = self._parse_candidates(reply)
+        decision = decide(fp, candidates, self.config, source=article.source, published=article.published,
+                          exclude_stories=excluded)
+        best = decision.matches[0] if decision.matches else None
+        return decision, " ".join(c.article_id for c in candidates), best
 
     def buckets(self, fp: Fingerprint) -> list[str]:
         """The (hash key, field) of each band's bucket, flattened for the scripts."""
@@ -150,8 +178,7 @@ class StoryIndex:
         """Which story an article with ``fp`` would join (and the best Jaccard), writing nothing."""
         now = time.time() if now is None else now
         try:
-            reply = self._query(args=[self.store.keys.prefix, now, self.config.window_seconds, "-", fp.content_hash,
-                                      len(fp.bands), *self.buckets(fp), "ro"])
+            reply = self._query(args=[*self._query_args("-", fp, self.buckets(fp), now), "ro"])
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
         status = reply[0].decode()

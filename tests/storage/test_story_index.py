@@ -137,3 +137,19 @@ def test_operator_merge_and_split_are_remembered(store: Store) -> None:
         assert "not in story" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("split of an unknown article must fail")
+
+
+def test_batch_with_reprints_inside_the_batch_matches_one_by_one(store: Store) -> None:
+    texts = {f"f{i}": body(200 + i // 3, 350)[: 2100 - 150 * (i % 3)] for i in range(15)}
+    index = StoryIndex(store, CFG)
+    items = [(record(aid, t, source=f"o{aid}"), fingerprint(t, None, CFG), ()) for aid, t in texts.items()]
+    results = index.add_many(items, now=NOW)  # type: ignore[arg-type]
+    assert [r.article_id for r in results] == list(texts)
+    groups: dict[str, set[str]] = {}
+    for r in results:
+        groups.setdefault(r.story_id, set()).add(r.article_id)
+    assert sorted(map(sorted, groups.values())) == [[f"f{j}" for j in range(i, i + 3)] for i in range(0, 15, 3)]
+    # the first of each story opens it in two round trips; its reprints, committed after it in the
+    # same pipeline, were not seen by their query and go round once more
+    assert {r.round_trips for r in results} <= {2, 4}
+    assert sum(r.status == "created" for r in results) == 5
