@@ -24,7 +24,9 @@ class TopicRule:
 
 def fold(text: str) -> str:
     """Case-fold and strip diacritics; hyphens and punctuation become spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms first (a mathematical "𝕊" is an "S"), then case, then again: casefold
+    # can produce composed characters
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", stripped).split())
 
