@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 import redis
+from redis.cluster import RedisCluster
 
 from dedupe import Candidate, Decision, DedupeConfig, Fingerprint, Match, decide
 from storage.connection import Store
@@ -105,11 +106,9 @@ class StoryIndex:
                 break
             try:
                 with timing.timed("store"):
-                    pipe = self.store.raw.pipeline(transaction=False)
-                    for i in pending:
-                        article, fp, _ = items[i]
-                        self._query(args=self._query_args(article.id, fp, buckets[i], now), client=pipe)
-                    replies = pipe.execute()
+                    replies = self._run(self._query, [
+                        self._query_args(items[i][0].id, items[i][1], buckets[i], now) for i in pending
+                    ])
                 plans = []
                 for i, reply in zip(pending, replies, strict=True):
                     trips[i] += 1
@@ -122,16 +121,16 @@ class StoryIndex:
                     pending = []
                     break
                 with timing.timed("store"):
-                    pipe = self.store.raw.pipeline(transaction=False)
-                    for i, (decision, known, best) in plans:
-                        article, fp, seen = items[i]
-                        self._commit(args=[
-                            self.store.keys.prefix, now, self.config.window_seconds, article.id, known,
-                            decision.story_id or "", " ".join(decision.merge), fp.signature_bytes(),
-                            fp.content_hash, self.event_maxlen, len(fp.bands), *buckets[i],
-                            self._payload(article, fp, best, now), *[part for pair in seen for part in pair],
-                        ], client=pipe)
-                    committed = pipe.execute()
+                    committed = self._run(self._commit, [
+                        [
+                            self.store.keys.prefix, now, self.config.window_seconds, items[i][0].id, known,
+                            decision.story_id or "", " ".join(decision.merge), items[i][1].signature_bytes(),
+                            items[i][1].content_hash, self.event_maxlen, len(items[i][1].bands), *buckets[i],
+                            self._payload(items[i][0], items[i][1], best, now),
+                            *[part for pair in items[i][2] for part in pair],
+                        ]
+                        for i, (decision, known, best) in plans
+                    ])
             except redis.RedisError as exc:
                 raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
             pending = []
@@ -151,6 +150,16 @@ class StoryIndex:
         if pending:
             raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
         return [r for r in results if r is not None]
+
+    def _run(self, script: Any, calls: list[list[Any]]) -> list[Any]:
+        """Run ``script`` once per argument list, in order: pipelined in one round trip, or one
+        by one on a cluster client (redis-py refuses scripts in a cluster pipeline)."""
+        if len(calls) == 1 or isinstance(self.store.raw, RedisCluster):
+            return [script(args=args) for args in calls]
+        pipe = self.store.raw.pipeline(transaction=False)
+        for args in calls:
+            script(args=args, client=pipe)
+        return list(pipe.execute())
 
     def _query_args(self, article_id: str, fp: Fingerprint, buckets: list[str], now: float) -> list[Any]:
         return [self.store.keys.prefix, now, self.config.window_seconds, article_id, fp.content_hash,
