@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe import DedupeConfig, Fingerprint, InMemoryClusterer, decide, fingerprint, new_story_id
-from dedupe.cluster import Candidate
+from dedupe import Candidate, DedupeConfig, Fingerprint, InMemoryClusterer, decide, fingerprint, new_story_id
 
 T0 = 1_700_000_000.0
 
