@@ -31,6 +31,11 @@ class SourceRun:
     articles: int = 0  # article pages fetched
     empty: int = 0  # of which extraction found no article
     retry_after: float | None = None
+    conditional: bool = False  # the listing was requested with validators (If-None-Match ...)
+    validators_verdict: str = ""  # "trusted" / "stale" when this run checked a 304 (see Validators)
+    # seconds the server asks us to wait between polls (feed ttl / sy:updatePeriod / Cache-Control
+    # max-age); 0: it asks nothing; None: not known this run
+    poll_hint: float | None = None
     flags: tuple[str, ...] = ()
     pending: int = 0
     finished: float | None = None

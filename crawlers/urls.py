@@ -19,6 +19,12 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__s")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Cloud metadata services by name: refused before any lookup (they resolve to link-local
+# addresses inside the cloud, and need not resolve at all elsewhere).
+METADATA_HOSTS = frozenset(
+    {"metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"}
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def canonicalize(url: str, base: str | None = None) -> str:
@@ -81,6 +87,8 @@ def is_public_address(ip: str) -> bool:
         return False
     if isinstance(addr, ipaddress.IPv6Address):
         mapped = addr.ipv4_mapped or addr.sixtofour or (addr.teredo[1] if addr.teredo else None)
+        if mapped is None and addr in _NAT64:  # the well-known NAT64 prefix reaches an IPv4 address
+            mapped = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
         if mapped is not None:
             return is_public_address(str(mapped))
     return addr.is_global and not addr.is_multicast
@@ -89,13 +97,13 @@ def is_public_address(ip: str) -> bool:
 def host_is_private(host: str) -> bool:
     """Whether ``host`` (a name or an address) resolves to any non-public address. A name that does
     not resolve is not private (the fetch itself will then fail with a DNS error)."""
-    host = host.strip("[]")
+    host = host.strip("[]").rstrip(".").lower()
     try:
         ipaddress.ip_address(host.split("%", 1)[0])
         return not is_public_address(host)
     except ValueError:
         pass
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost" or host.endswith(".localhost") or host in METADATA_HOSTS:
         return True
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)

@@ -7,9 +7,11 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from urllib.parse import urljoin
 
 from crawlers.backend import ArticleItem, IngestResult, Validators
+from crawlers.politeness import RedisGate
 from crawlers.runs import SourceRun
 from crawlers.sources import Source
 from crawlers.topics import TopicRule, match_topics
@@ -35,6 +37,20 @@ def next_cron_time(cron: str, now: float) -> float | None:
     return nxt.timestamp() if nxt else None
 
 
+# Source-hash fields of the "validators are trustworthy" check (crawlers.backend.Validators) and
+# the server's polling hint (crawlers.runs.SourceRun.poll_hint).
+_TRUST_FIELDS = ("validators_trusted", "validators_runs", "validators_checked_at")
+_HINT_FIELD = "poll_hint"
+
+
+def hinted_bounds(bounds: Bounds, hint: float | None) -> Bounds:
+    """The server's hint (feed ttl, Cache-Control max-age) as a lower bound on the interval,
+    never past the source's own upper bound."""
+    if not hint or hint <= bounds.min_every:
+        return bounds
+    return replace(bounds, min_every=min(hint, bounds.max_every))
+
+
 def _h(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
 
@@ -56,6 +72,8 @@ class StoreBackend:
         self.dedupe = dedupe
         self.topics = dict(topics)
         self.index = StoryIndex(store, dedupe, event_maxlen=event_maxlen)
+        # every worker on this Redis shares each domain's request budget and Retry-After holds
+        self.politeness_gate = RedisGate(store.text, store.keys.politeness)
         self.on_run = on_run
         self.clock = clock
         self.pause_after = pause_after
@@ -64,7 +82,11 @@ class StoreBackend:
 
     def validators(self, source: Source) -> Validators:
         state = load_states(self.store, [source.name])[source.name]
-        return Validators(state.etag, state.last_modified, state.body_hash)
+        trusted, runs, checked = self.store.text.hmget(self.store.keys.source(source.name), *_TRUST_FIELDS)
+        return Validators(
+            state.etag, state.last_modified, state.body_hash, trusted=trusted != "0",
+            runs_since_check=int(runs or 0), checked_at=float(checked) if checked else None,
+        )
 
     def unseen(self, source: Source, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
         if not entries:
@@ -142,7 +164,10 @@ class StoreBackend:
     def _record(self, run: SourceRun, now: float) -> None:
         source = run.source
         state = load_states(self.store, [source.name])[source.name]
-        bounds = Bounds.for_source(source.every, source.min_every, source.max_every)
+        key = self.store.keys.source(source.name)
+        trusted, runs, checked, stored_hint = self.store.text.hmget(key, *_TRUST_FIELDS, _HINT_FIELD)
+        hint = run.poll_hint if run.poll_hint is not None else (float(stored_hint) if stored_hint else None)
+        bounds = hinted_bounds(Bounds.for_source(source.every, source.min_every, source.max_every), hint)
         poll = PollState(state.interval, state.consecutive_failures, state.paused, state.last_new_at, state.avg_gap)
         outcome = Outcome(
             ok=run.ok, new=run.new, extracted=run.articles, empty=run.empty, error=run.error or "",
@@ -169,6 +194,18 @@ class StoreBackend:
             value = getattr(run, name)
             if value is not None and run.ok:
                 fields[name] = value
+        if run.ok:
+            before = Validators(trusted=trusted != "0", runs_since_check=int(runs or 0),
+                                checked_at=float(checked) if checked else None)
+            now_trusted, now_runs, now_checked = before.after_run(
+                conditional=run.conditional, verdict=run.validators_verdict, now=now)
+            fields.update({"validators_trusted": int(now_trusted), "validators_runs": now_runs,
+                           "validators_checked_at": now_checked if now_checked is not None else ""})
+            if run.validators_verdict == "stale" and before.trusted:
+                log.warning("source=%s answered 304 Not Modified while its body had changed: its validators "
+                            "are no longer trusted (fetched in full, hash-compared)", source.name)
+        if run.poll_hint is not None:
+            fields[_HINT_FIELD] = run.poll_hint
         if plan.state.paused and not state.paused:
             log.warning("source=%s %s", source.name, plan.state.paused)
         record_run(self.store, source.name, fields, next_run=next_run, new=run.new,

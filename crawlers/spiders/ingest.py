@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawlers.backend import ArticleItem, CrawlBackend
+from crawlers.backend import ArticleItem, CrawlBackend, Validators
 from crawlers.extract import ExtractOverrides
 from crawlers.extract_pool import ExtractPool
 from crawlers.feeds import parse_feed
+from crawlers.middleware import HostDeferred
+from crawlers.politeness import cache_hint_seconds, retry_after_seconds
 from crawlers.runs import SourceRun
 from crawlers.sitemaps import parse_sitemap
 from crawlers.sources import Source
@@ -34,37 +38,40 @@ from wirewatch.models import FeedEntry
 log = logging.getLogger(__name__)
 
 LISTING_STATUSES = [304]
-RETRY_AFTER_STATUSES = (429, 503)
 
 
-def _short(failure: Failure) -> str:
+def _short(failure: Failure, max_bytes: int = 0) -> str:
     """One line for the log: ``HTTP 503`` or ``TimeoutError: ...``."""
     value = failure.value
     response = getattr(value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"
     text = str(value).strip().splitlines()[0] if str(value).strip() else ""
+    if not text and isinstance(value, DownloadCancelledError) and max_bytes:
+        # Scrapy cancels a body that outgrows the cap without saying so in the exception
+        # (timeouts and refusals have their own types)
+        text = f"cancelled mid-body: larger than download max size ({max_bytes})"
     return f"{type(value).__name__}: {text}" if text else type(value).__name__
 
 
-def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded to a day."""
-    if not value:
-        return None
-    text = value.decode("latin-1").strip()
+def _http_time(value: bytes | None) -> float | None:
     try:
-        seconds = float(text)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
+        return parsedate_to_datetime(value.decode("latin-1")).timestamp() if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
 
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        import time as _time
 
-        seconds = when.timestamp() - (now if now is not None else _time.time())
-    return max(0.0, min(seconds, 86400.0))
+def check_verdict(previous_hash: str, digest: str, last_modified: bytes | None, answered_304_at: float) -> str:
+    """The verdict on a source's 304, from the unconditional fetch that followed it: "trusted"
+    when the body is the one the validators stand for, or changed only after the 304 was
+    given (its Last-Modified says so); "stale" when the server said 304 over a changed body."""
+    if digest == previous_hash:
+        return "trusted"
+    changed_at = _http_time(last_modified)
+    # Last-Modified has whole seconds: a change within the 304's second counts as after it
+    if changed_at is not None and changed_at >= int(answered_304_at):
+        return "trusted"
+    return "stale"
 
 
 class IngestSpider(Spider):
@@ -99,29 +106,40 @@ class IngestSpider(Spider):
         if not self.stopping:
             raise DontCloseSpider
 
+    @property
+    def _max_bytes(self) -> int:
+        return self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
     # -- work in
     def submit(self, run: SourceRun) -> None:
         """Start one run of ``run.source``; ``run.on_done`` fires when all its work has landed."""
         source = run.source
         v = self.backend.validators(source)
+        now = time.time()
         headers = dict(source.headers)
-        if v.etag:
-            headers["If-None-Match"] = v.etag
-        if v.last_modified:
-            headers["If-Modified-Since"] = v.last_modified
+        run.conditional = v.conditional(now)
+        if run.conditional:
+            if v.etag:
+                headers["If-None-Match"] = v.etag
+            if v.last_modified:
+                headers["If-Modified-Since"] = v.last_modified
         run.begin()
-        request = Request(
-            source.url,
+        assert self.crawler.engine is not None
+        self.crawler.engine.crawl(self._listing_request(run, headers, v, check=run.conditional and v.check_due(now)))
+
+    def _listing_request(self, run: SourceRun, headers: dict[str, str], v: Validators, *, check: bool,
+                         answered_304_at: float | None = None) -> Request:
+        return Request(
+            run.source.url,
             callback=self.parse_listing,
             errback=self.listing_failed,
             headers=headers,
             dont_filter=True,
             priority=10,
             meta={"run": run, "listing": True, "handle_httpstatus_list": LISTING_STATUSES,
-                  "previous_hash": v.body_hash},
+                  "validators": v, "check": check, "answered_304_at": answered_304_at,
+                  "wirewatch_expect": "listing"},
         )
-        assert self.crawler.engine is not None
-        self.crawler.engine.crawl(request)
 
     # -- listings
     def parse_listing(self, response: Response) -> Iterator[Any]:
@@ -141,22 +159,40 @@ class IngestSpider(Spider):
     def _listing(self, response: Response, run: SourceRun) -> Iterator[Any]:
         source = run.source
         log.debug("source=%s url=%s status=%s fetched listing", source.name, response.url, response.status)
+        meta = response.meta
+        if meta.get("listing"):
+            # 0: the server gave no hint (a full answer); None: not known (a 304 may omit it)
+            hint = cache_hint_seconds(response.headers.get("Cache-Control"))
+            run.poll_hint = hint if hint is not None or response.status == 304 else 0.0
         if response.status == 304:
+            if meta.get("check"):
+                # Now and then a 304 is confirmed: fetch in full and compare the body's hash.
+                run.begin()
+                yield self._listing_request(run, dict(source.headers), meta["validators"], check=False,
+                                            answered_304_at=time.time())
+                return
             run.not_modified = True
             return
         body = response.body
         digest = hashlib.sha1(body).hexdigest()
-        if response.meta.get("listing"):
+        if meta.get("listing"):
+            v: Validators = meta["validators"]
             run.etag = (response.headers.get("ETag") or b"").decode("latin-1")
             run.last_modified = (response.headers.get("Last-Modified") or b"").decode("latin-1")
             run.body_hash = digest
-            if digest == response.meta.get("previous_hash"):
-                run.not_modified = True
+            if meta.get("answered_304_at") is not None:
+                run.validators_verdict = check_verdict(v.body_hash, digest, response.headers.get("Last-Modified"),
+                                                       meta["answered_304_at"])
+            if digest == v.body_hash:
+                run.not_modified = True  # an unchanged body costs no parsing either
                 return
         entries: list[FeedEntry]
         if source.kind == "feed":
             with timing.timed("parse"):
-                entries = list(parse_feed(body, response.url).entries)
+                feed = parse_feed(body, response.url)
+            entries = list(feed.entries)
+            if feed.ttl_seconds and meta.get("listing"):
+                run.poll_hint = max(run.poll_hint or 0.0, float(feed.ttl_seconds))
         elif source.kind == "sitemap":
             with timing.timed("parse"):
                 sitemap = parse_sitemap(body, response.url)
@@ -164,7 +200,7 @@ class IngestSpider(Spider):
                 if is_http_url(child):
                     run.begin()
                     yield Request(child, callback=self.parse_listing, errback=self.listing_failed,
-                                  dont_filter=True, meta={"run": run})
+                                  dont_filter=True, meta={"run": run, "wirewatch_expect": "listing"})
             entries = list(sitemap.entries)
         else:
             entries = self._site_links(response, source)
@@ -176,7 +212,7 @@ class IngestSpider(Spider):
             run.begin()
             yield Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed,
-                meta={"run": run, "entry": entry},
+                meta={"run": run, "entry": entry, "wirewatch_expect": "html"},
             )
 
     def _site_links(self, response: Response, source: Source) -> list[FeedEntry]:
@@ -204,10 +240,12 @@ class IngestSpider(Spider):
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         run: SourceRun = request.meta["run"]
-        run.error = f"{request.url}: {_short(failure)}"
+        run.error = f"{request.url}: {_short(failure, self._max_bytes)}"
         response = getattr(failure.value, "response", None)
         if response is not None:
             run.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        elif isinstance(failure.value, HostDeferred):
+            run.retry_after = failure.value.seconds
         run.end()
 
     # -- articles
@@ -238,5 +276,6 @@ class IngestSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         run: SourceRun = request.meta["run"]
         run.errors += 1
-        log.warning("source=%s url=%s fetch failed: %s", run.source.name, request.url, _short(failure))
+        log.warning("source=%s url=%s fetch failed: %s", run.source.name, request.url,
+                    _short(failure, self._max_bytes))
         run.end()
