@@ -6,7 +6,7 @@ import hashlib
 import ipaddress
 import re
 import socket
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track the click; dropping them makes reprints of one URL one URL.
 TRACKING_PARAMS = frozenset(
@@ -45,12 +45,27 @@ def canonicalize(url: str, base: str | None = None) -> str:
         netloc = f"[{host}]"
     if parts.port and DEFAULT_PORTS.get(scheme) != parts.port:
         netloc = f"{netloc}:{parts.port}"
-    path = parts.path or "/"
+    path = _normalize_path(parts.path or "/")
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _normalize_path(path: str) -> str:
+    """One spelling per path (RFC 3986 6.2.2): escapes of unreserved characters decoded, other
+    escapes in upper case, non-ASCII characters (a Cyrillic slug as a feed prints it) escaped as
+    UTF-8, so ``/новини`` and ``/%d0%bd%d0%be...`` are one URL."""
+    def unescape(m: re.Match[str]) -> str:
+        char = chr(int(m.group(1), 16))
+        return char if char in _UNRESERVED else "%" + m.group(1).upper()
+
+    return quote(_ESCAPE.sub(unescape, path), safe="/%:@!$&'()*+,;=~")
 
 
 def _is_tracking(key: str) -> bool:

@@ -422,7 +422,59 @@ def test_entries_seen_by_guid_or_canonical_url_are_not_fetched_again(
     assert page_paths(site) == [c.path]
 
 
+def test_robots_txt_is_read_again_when_its_time_is_up(settings: Settings, world_site: tuple[World, FixtureSite]) -> None:
+    world, site = world_site
+    feed = source("ledger", world.outlets[0].feed_url)
+    kept = crawl(settings, [feed], [feed])
+    assert kept.runs["ledger"]["ok"] and len(site.requests_for(0, "/robots.txt")) == 1  # one per crawler...
+    site.clear_requests()
+    crawl(settings, [feed], [feed], scrapy={"WIREWATCH_ROBOTS_TTL": 0})
+    assert len(site.requests_for(0, "/robots.txt")) == 2  # ...until it expires
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTP://News.Example.COM.:80/a/?UTM_Source=x&Id=2#comments", "http://news.example.com/a?Id=2"),
+        ("https://e.org/a?ref=tw&q=kyiv+strike&mc_cid=1&gclid=2", "https://e.org/a?q=kyiv+strike"),
+        ("http://e.org?b=1&a=2", "http://e.org/?a=2&b=1"),
+        ("http://[2001:DB8::1]:80/x/", "http://[2001:db8::1]/x"),
+        ("https://e.org:8443/a/#x", "https://e.org:8443/a"),
+        # one spelling of a non-ASCII path and host, however the feed printed it
+        ("http://Україна.example/Новини/", "http://xn--80aa2annq7l.example/%D0%9D%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8"),
+        ("http://xn--80aa2annq7l.example/%d0%9d%d0%be%d0%b2%d0%b8%d0%bd%d0%b8",
+         "http://xn--80aa2annq7l.example/%D0%9D%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8"),
+        ("http://e.org/%7Ejane/%41rticle", "http://e.org/~jane/Article"),
+        ("http://e.org/a%2Fb", "http://e.org/a%2Fb"),  # an escaped slash is not a path separator
+        ("http://e.org/a b", "http://e.org/a%20b"),
+    ],
+)
+def test_canonicalisation_rules(url: str, canonical: str) -> None:
+    from crawlers.urls import canonicalize
+
+    assert canonicalize(url) == canonical
+    assert canonicalize(canonical) == canonical
+
+
 # -- Retry-After and the shared per-domain budget ---------------------------------------------------
+
+def test_a_budget_spent_by_another_worker_delays_this_workers_requests(
+        settings: Settings, store: Store, world_site: tuple[World, FixtureSite]) -> None:
+    world, site = world_site
+    outlet = world.outlets[4]
+    budget = Budget(rate=2.0, burst=2, max_wait=60)  # what download_delay=0.5 and 2 per domain give
+    gate = RedisGate(store.text, store.keys.politeness)
+    # another worker queued 18 requests to this domain: the bucket is booked 8 s ahead
+    before = time.time()
+    booked = [gate.acquire("127.0.0.14", budget) for _ in range(18)]
+    assert booked[-1].wait > 7.5
+    result = crawl(settings, [source("late", outlet.feed_url)], download_delay=0.5)
+    assert result.runs["late"]["ok"]
+    # Redis answered after ``before``: no request of ours (robots.txt included) left before the
+    # last booked slot (a millisecond of slack for the microseconds Redis stores)
+    assert min(t for _, _, t in result.headers_at) >= before + booked[-1].wait - 0.001
+    assert site.requests_for(4, "/robots.txt")
+
 
 def test_429_retry_after_holds_every_request_to_that_domain(
         settings: Settings, store: Store, world_site: tuple[World, FixtureSite]) -> None:
