@@ -424,7 +424,10 @@ def has_source(store: Store, source: str) -> bool:
 
 
 def topic_stored(store: Store, topic: str) -> bool:
-    return store.text.zscore(store.keys.topics, topic) is not None
+    """Whether stories were filed under ``topic`` (the topic index, or the topic's own story set
+    for data stored before the index existed)."""
+    k = store.keys
+    return store.text.zscore(k.topics, topic) is not None or bool(store.text.exists(k.topic_stories(topic)))
 
 
 @dataclass(frozen=True, slots=True)

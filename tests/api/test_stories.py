@@ -149,6 +149,8 @@ def test_merged_story_redirects_to_the_story_that_absorbed_it(client: TestClient
     r = client.get(f"/stories/{res.merged[0]}", follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"].endswith(f"/stories/{res.story_id}")
     assert client.get(f"/stories/{res.merged[0]}").json()["id"] == res.story_id
+    page = client.get(f"/story/{res.merged[0]}", follow_redirects=False)
+    assert page.status_code == 307 and page.headers["location"].endswith(f"/story/{res.story_id}")
 
 
 def test_sources_with_health(client: TestClient, store: Store, ingested: Ingested) -> None:

@@ -18,10 +18,12 @@ from typing import Any
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.templating import Jinja2Templates
 
 from storage import queries
+from storage.queries import valid_id
+from storage.stories import resolve_story
 from wirewatch.api import params
 from wirewatch.api.feed_render import safe_url
 from wirewatch.api.routes_json import story_query
@@ -152,9 +154,9 @@ def index(
     return templates.TemplateResponse(request, "index.html", context, status_code=400 if error else 200)
 
 
-def _story_or_404(state: Any, story_id: str) -> queries.StoryView:
+def _story_or_404(state: Any, story_id: str, *, max_articles: int = queries.MAX_ARTICLES) -> queries.StoryView:
     params.check_id("story", story_id)
-    view = queries.story_view(state.store, story_id)
+    view = queries.story_view(state.store, story_id, max_articles=max_articles)
     if view is None:
         raise params.bad_request(f"no such story: {story_id!r}", 404)
     return view
@@ -165,6 +167,9 @@ def story_page(request: Request, story_id: str, state: State, partial: bool = Qu
     try:
         view = _story_or_404(state, story_id)
     except HTTPException as exc:
+        root = resolve_story(state.store, story_id) if exc.status_code == 404 and valid_id(story_id) else story_id
+        if root != story_id:  # merged into another story since the link was made
+            return RedirectResponse(str(request.url_for("story_page", story_id=root)), status_code=307)
         return templates.TemplateResponse(
             request, "index.html",
             {"views": [], "topics": _topics(state), "topic": None, "q": "", "source": "", "paged": False,
@@ -178,7 +183,7 @@ def story_page(request: Request, story_id: str, state: State, partial: bool = Qu
 
 @router.get("/fragments/card/{story_id}", response_class=HTMLResponse)
 def card_fragment(request: Request, story_id: str, state: State, topic: str | None = Query(None)) -> Response:
-    view = _story_or_404(state, story_id)
+    view = _story_or_404(state, story_id, max_articles=0)
     if topic and topic != "all" and topic not in view.story.topics:
         return Response(status_code=204)
     return templates.TemplateResponse(request, "_card.html", {"view": view})
