@@ -19,7 +19,7 @@ BENCHMARKS = [
 
 def main() -> None:
     quick = "--quick" in sys.argv[1:]
-    for name, what, quick_args in BENCHMARKS:
+    for name, what, _quick_args in BENCHMARKS:
         print(f"python -m bench.{name:<20} {what}")
     if not quick:
         print("\nrun one of the above, or `python -m bench --quick` for the quick ones")

@@ -28,7 +28,7 @@ def append_source(path: str | Path, entry: Mapping[str, Any]) -> SourcesConfig:
     data = yaml.load(text) if text.strip() else None
     if data is None:
         data = CommentedMap()
-    if not isinstance(data, Mapping):
+    if not isinstance(data, CommentedMap):
         raise ConfigError(f"{p}: expected a mapping with 'topics:' and 'sources:'")
     seq = data.get("sources")
     if seq is None:

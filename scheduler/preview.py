@@ -81,7 +81,11 @@ async def preview_source(settings: Settings, source: Source, backend: PreviewBac
     await asyncio.wait([opened, task], return_when=asyncio.FIRST_COMPLETED)
     spider = opened.result()
     done: asyncio.Future[SourceRun] = loop.create_future()
-    run = SourceRun(source=source, on_done=lambda r: done.done() or done.set_result(r))
+    def finished(run: SourceRun) -> None:
+        if not done.done():
+            done.set_result(run)
+
+    run = SourceRun(source=source, on_done=finished)
     spider.submit(run)
     try:
         return await done

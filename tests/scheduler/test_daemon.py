@@ -135,7 +135,7 @@ def test_stop_mid_crawl_then_restart_loses_nothing_and_stores_nothing_twice(
         finally:
             d.stop()
         partial = store.text.zcard(store.keys.articles_by_time)
-        assert 0 < partial
+        assert partial > 0
         restarted = DaemonProcess(path, env)
         try:
             assert wait_until(lambda: store.text.zcard(store.keys.articles_by_time) >= len(world.article_urls), 120), (
