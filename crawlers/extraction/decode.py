@@ -26,6 +26,8 @@ _META_CHARSET = re.compile(
 )
 # WHATWG: browsers decode these labels as windows-1252, and so do the pages' authors' tools.
 _AS_WINDOWS_1252 = {"ascii", "latin-1", "iso8859-1", "iso-8859-1", "us-ascii", "cp1252"}
+# Text codecs a page could name but never be written in: a declaration must not select them.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
 _SNIFF_BYTES = 4096
 _DETECT_SAMPLE = 65536
 # A page that is UTF-8 apart from a few stray bytes (a truncated character, one pasted cp1252
@@ -40,7 +42,10 @@ def declared_charset(data: bytes) -> str | None:
         return None
     try:
         name = codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        "".encode(name)  # LookupError for codecs that are no charset (base64, rot-13, zlib...)
+    except (LookupError, UnicodeError):
+        return None
+    if name in _NOT_CHARSETS:
         return None
     return "cp1252" if name in _AS_WINDOWS_1252 else name
 
@@ -82,7 +87,7 @@ def decode_html(data: bytes) -> str:
     else:
         try:
             return data.decode(declared)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):
             pass
     text = _detected(data)
     if text is not None:
