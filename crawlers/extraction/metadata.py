@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import extract_metadata
+from trafilatura.settings import set_date_params
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,9 @@ def _authors(raw: str | None) -> tuple[str, ...]:
 
 def page_metadata(root: HtmlElement, url: str | None) -> PageMetadata:
     """Metadata of a parsed page (read only: ``root`` is not modified)."""
-    document = extract_metadata(root, default_url=url)
+    # Not trafilatura's "extensive" date search: it hands odd date strings to dateparser, which
+    # costs seconds per page (regexes for 200 locales) and turns "2024-13-45" into 2024-01-01.
+    document = extract_metadata(root, default_url=url, date_config=set_date_params(False))
     tags = _meta_tags(root)
     ld = _json_ld_articles(root)
 
