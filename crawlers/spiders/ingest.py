@@ -8,9 +8,12 @@ raises ``DontCloseSpider`` until the daemon stops the crawler.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -72,6 +75,32 @@ def check_verdict(previous_hash: str, digest: str, last_modified: bytes | None, 
     if changed_at is not None and changed_at >= int(answered_304_at):
         return "trusted"
     return "stale"
+
+
+FULL_TEXT_MIN_WORDS = 150
+_TRUNCATED = re.compile(r"(\[(…|\.\.\.)\]|…\s*$|continue reading|read more|the post .{0,200} appeared first on)",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedText:
+    """A feed entry that carries the whole article (``content:encoded``, Atom content, JSON Feed)."""
+
+    entry: FeedEntry
+    document: bytes
+
+
+def full_text_document(entry: FeedEntry) -> bytes | None:
+    """The entry's full text as an HTML document, when it looks like the whole article: long enough
+    and not cut off with "[…]" or "Continue reading". Otherwise None: fetch the page."""
+    if not entry.content:
+        return None
+    text = " ".join(re.sub(r"<[^>]+>", " ", entry.content).split())
+    if len(text.split()) < FULL_TEXT_MIN_WORDS or _TRUNCATED.search(text[-300:]):
+        return None
+    title = html.escape(entry.title or "")
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{entry.content}</article></body></html>").encode()
 
 
 class IngestSpider(Spider):
@@ -142,12 +171,15 @@ class IngestSpider(Spider):
         )
 
     # -- listings
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         run: SourceRun = response.meta["run"]
         try:
             run.fetched += 1
             timing.add("fetch", float(response.meta.get("download_latency") or 0.0))
-            yield from self._listing(response, run)
+            for out in self._listing(response, run):
+                if isinstance(out, FeedText):
+                    out = await self._from_feed_text(run, out)
+                yield out
         except InputError as exc:
             run.error = f"{response.url}: {exc}"
         except Exception as exc:  # a bug must not kill the daemon: log it with its traceback
@@ -209,6 +241,10 @@ class IngestSpider(Spider):
         run.duplicates += len(entries) - len(fresh)
         for entry in fresh[: self.max_articles]:
             assert entry.url is not None
+            document = full_text_document(entry)
+            if document is not None:
+                yield FeedText(entry, document)
+                continue
             run.begin()
             yield Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed,
@@ -249,6 +285,28 @@ class IngestSpider(Spider):
         run.end()
 
     # -- articles
+    async def _from_feed_text(self, run: SourceRun, feed_text: FeedText) -> Any:
+        """An article from the feed's own full text, without fetching the page; the page is fetched
+        after all if the feed's copy turns out unusable."""
+        entry = feed_text.entry
+        assert entry.url is not None
+        run.articles += 1
+        try:
+            extracted = await self.extractor.extract(feed_text.document, entry.url, None)
+        except InputError:
+            run.begin()
+            return Request(entry.url, callback=self.parse_article, errback=self.article_failed,
+                           meta={"run": run, "entry": entry, "wirewatch_expect": "html"})
+        extracted = replace(
+            extracted,
+            title=entry.title or extracted.title,
+            published=extracted.published or entry.published,
+            authors=extracted.authors or entry.authors,
+            canonical_url=extracted.canonical_url or entry.url,
+        )
+        run.begin()
+        return ArticleItem(source=run.source, url=entry.url, extracted=extracted, entry=entry, run=run)
+
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         run: SourceRun = response.meta["run"]
         entry: FeedEntry | None = response.meta.get("entry")
