@@ -6,8 +6,9 @@ changed. It is for matching only, never for display.
 
 Order matters: datelines, bylines and credits are recognised on the raw text (they are told apart by
 capitals, parentheses and dashes, which the later steps remove), then the text is lower-cased and
-stripped to words character by character (``dedupe.codepoints``). Because every pattern that removes text needs a capital letter or punctuation,
-normalised text never matches one again, which keeps ``normalize`` idempotent.
+stripped to words character by character (``dedupe.codepoints``). Because every pattern that
+removes text needs a capital letter or punctuation, normalised text never matches one again, which
+keeps ``normalize`` idempotent.
 """
 
 from __future__ import annotations
