@@ -324,8 +324,10 @@ def main(argv: list[str] | None = None) -> int:
                             "db_keys": store.text.dbsize()}
         # Uncached: every request reads Redis and renders. Cached: the server's response cache
         # (reused while the index is unchanged, as between two ingests) answers repeat requests.
+        report["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
         report["load_uncached"] = measure(args, store, 0)
         report["load_cached"] = measure(args, store, 10)
+        report["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         if not args.keep:
             store.text.flushdb()

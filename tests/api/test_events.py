@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -134,6 +135,11 @@ def test_sse_delivers_live_events_and_resumes_after_last_event_id(live_url: str,
     assert [e["sse_id"] for e in again] == [events[1]["sse_id"]]
     by_story = read_events(f"{live_url}/events?after=0-0&story={first.story_id}&types=article.added", want=2)
     assert {e["article"] for e in by_story} == {first.article_id, by_story[1]["article"]}
+    # Every stream above was closed by its client: the server let go of each one.
+    deadline = time.monotonic() + 60
+    while "wirewatch_sse_clients 0.0" not in httpx.get(f"{live_url}/metrics").text:
+        assert time.monotonic() < deadline, "SSE streams were not released after the clients left"
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("query", ["types=story.nope", "after=yesterday", "story=a:b"])
