@@ -22,6 +22,7 @@ from storage.connection import Store
 from storage.source_state import load_states, record_run
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch import timing
+from wirewatch.errors import ExtractionError
 from wirewatch.models import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,9 @@ class StoreBackend:
         )
         with timing.timed("dedupe"):
             fp = fingerprint(text, title, self.dedupe)
+        if fp.n_shingles == 0:
+            # nothing to match on (no words): an empty signature would collide with every other one
+            raise ExtractionError(f"{item.url}: no words to fingerprint")
         result = self.index.add(record, fp, seen=tuple(seen), now=self.clock())
         status = {"created": "created", "joined": "joined"}.get(result.status, "duplicate")
         log.debug("source=%s url=%s story=%s status=%s", source.name, item.url, result.story_id, status)
