@@ -44,6 +44,11 @@ class BackendPipeline:
                 run.duplicates += 1
         except Exception as exc:
             run.errors += 1
+            # Keep the listing's previous validators: saving this run's would make the next run a
+            # 304 (or an unchanged body hash), and this article, never marked seen, would be lost.
+            run.etag = run.last_modified = run.body_hash = None
+            if getattr(exc, "retryable", False):  # the store is down: the run has not landed its work
+                run.error = f"{item.url}: not stored ({exc})"
             log.error("source=%s url=%s not stored: %s", run.source.name, item.url, exc)
         finally:
             run.end()
