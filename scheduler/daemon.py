@@ -29,18 +29,22 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from crawlers.runs import SourceRun
 from crawlers.sources import Source, SourcesConfig, load_sources, source_from_json, source_to_json
+from scheduler.outage import Outage
 from storage.connection import Store
 from storage.keys import HEARTBEAT_TTL
 from storage.work_queue import Claimed, Leader, WorkQueue
-from wirewatch.errors import ConfigError
+from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings
 
 log = logging.getLogger(__name__)
 
 FIRST_RUN_SPREAD = 30.0  # new sources' first runs are spread over this many seconds
 LEASE = 900.0  # a dispatched source is not dispatched again for this long unless its run ends
+_STORE_ERRORS = (redis.RedisError, StoreUnavailable)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class Daemon:
         self.crawler: Any = None
         self.backend: Any = None
         self._stop = asyncio.Event()
+        self.outage = Outage()  # the scheduler jobs pause together while Redis is away
 
     # -- reporting
     def _on_run(self, run: SourceRun) -> None:
@@ -214,7 +219,7 @@ class Daemon:
         return {s.name: source_to_json(s) for s in self.sources.sources if s.enabled}
 
     async def tick(self) -> None:
-        if self._stop.is_set():
+        if self._stop.is_set() or not self.outage.ready(time.time()):
             return
         try:
             self.maybe_reload()
@@ -223,19 +228,27 @@ class Daemon:
             sent = self.queue.dispatch_due(time.time(), self._jobs_payload(), lease=LEASE)
             if sent:
                 log.debug("dispatched %d due source(s): %s", len(sent), ", ".join(sent[:10]))
+        except _STORE_ERRORS as exc:
+            self.outage.failed(time.time(), exc)
         except Exception as exc:
             log.warning("scheduler tick failed (will retry): %s", exc)
+        else:
+            self.outage.succeeded(time.time())
 
     async def work(self) -> None:
-        if self._stop.is_set():
+        if self._stop.is_set() or not self.outage.ready(time.time()):
             return
         try:
             room = self.capacity - len(self._inflight)
             for claimed in self.queue.claim(room):
                 self._start(claimed)
             self.queue.touch([c.entry_id for c, _ in self._inflight.values()])
+        except _STORE_ERRORS as exc:
+            self.outage.failed(time.time(), exc)
         except Exception as exc:
             log.warning("work queue unavailable (will retry): %s", exc)
+        else:
+            self.outage.succeeded(time.time())
 
     def _start(self, claimed: Claimed) -> None:
         try:
@@ -262,12 +275,20 @@ class Daemon:
         task.add_done_callback(landed)
 
     async def beat(self) -> None:
+        if not self.outage.ready(time.time()):
+            self.is_leader = False  # the lock cannot be renewed meanwhile: act as a worker
+            return
         k = self.store.keys
         try:
             was = self.is_leader
             self.is_leader = False if self._stop.is_set() else self.leader.acquire_or_renew()
             if self.is_leader and not was:
                 log.info("this instance (%s) now holds the scheduler lock", self.instance)
+                self.sync_due()
+            elif self.is_leader and self.leader.acquired:
+                # still leader, but the lock had gone: Redis restarted without its data (or the lock
+                # expired while this process stalled); the due set may be gone too
+                log.warning("scheduler lock re-acquired (Redis lost it): re-syncing the due set")
                 self.sync_due()
             elif was and not self.is_leader:
                 log.info("this instance (%s) no longer holds the scheduler lock", self.instance)
@@ -278,9 +299,14 @@ class Daemon:
                 f"{time.time():.0f} {role} inflight={len(self._inflight)} queued={waiting} pending={pending}",
                 ex=HEARTBEAT_TTL,
             )
+        except _STORE_ERRORS as exc:
+            self.is_leader = False
+            self.outage.failed(time.time(), exc)
         except Exception as exc:
             self.is_leader = False
-            log.warning("heartbeat/lock not renewed (Redis unavailable?): %s", exc)
+            log.warning("heartbeat/lock not renewed: %s", exc)
+        else:
+            self.outage.succeeded(time.time())
 
     async def _drain(self) -> None:
         if not self._inflight:
