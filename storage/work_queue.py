@@ -83,6 +83,17 @@ class WorkQueue:
     def claim(self, count: int) -> list[Claimed]:
         if count <= 0:
             return []
+        try:
+            return self._claim(count)
+        except redis.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            # Redis came back without its data (no persistence, failover to an empty replica): the
+            # stream and its group are gone, and every claim would fail until they exist again.
+            self.ensure_group()
+            return self._claim(count)
+
+    def _claim(self, count: int) -> list[Claimed]:
         out: list[Claimed] = []
         reply = self.store.text.xautoclaim(
             self.key, QUEUE_GROUP, self.consumer, min_idle_time=self.visibility_ms, start_id="0-0", count=count
@@ -149,12 +160,17 @@ class Leader:
         self.ttl_ms = ttl * 1000
         self._renew = store.text.register_script(_RENEW)
         self._release = store.text.register_script(_RELEASE)
+        self.acquired = False
 
     def acquire_or_renew(self) -> bool:
+        """Renew the lock, or take it if free; ``acquired`` tells a fresh acquisition from a renewal
+        (a holder that finds its lock gone, e.g. Redis restarted empty, is a new leader)."""
         key = self.store.keys.leader
+        self.acquired = False
         if self._renew(keys=[key], args=[self.instance, self.ttl_ms]):
             return True
-        return bool(self.store.text.set(key, self.instance, nx=True, px=self.ttl_ms))
+        self.acquired = bool(self.store.text.set(key, self.instance, nx=True, px=self.ttl_ms))
+        return self.acquired
 
     def release(self) -> None:
         self._release(keys=[self.store.keys.leader], args=[self.instance])
