@@ -83,6 +83,41 @@ def open_store(settings: Settings) -> Any:
     return connect(settings)
 
 
+def wait_for_store(settings: Settings, *, first: float = 1.0, cap: float = 30.0) -> Any:
+    """The daemon's store. While a configured Redis does not answer, say so and retry with backoff
+    (a daemon started before its Redis, as compose or systemd may do, waits instead of dying);
+    SIGTERM or SIGINT meanwhile exits 0. Anything else wrong (schema, embedded server) still fails."""
+    import signal
+    import threading
+
+    from storage.connection import connect
+    from wirewatch.errors import StoreUnavailable
+
+    if not settings.redis_url:
+        return connect(settings)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    delay = first
+    try:
+        while True:
+            probe = connect(settings, check=False)
+            try:
+                probe.ping()
+                break
+            except StoreUnavailable as exc:
+                log.warning("%s; retrying in %.0fs (the daemon starts when Redis answers)", exc, delay)
+            finally:
+                probe.close()
+            if stop.wait(delay):
+                log.info("stopped while waiting for Redis")
+                sys.exit(0)
+            delay = min(cap, delay * 2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return connect(settings)
+
+
 def _read_input(path: str | None) -> bytes:
     if path in (None, "-"):
         return sys.stdin.buffer.read()
@@ -137,7 +172,7 @@ def run(ctx: click.Context, once: bool, sources_path: str | None) -> None:
     settings = _setup(ctx)
     sources = load_sources(sources_path or settings.sources)
     dedupe = dedupe_config(settings)
-    store = open_store(settings)
+    store = open_store(settings) if once else wait_for_store(settings)
     log.info("store: %s; sources: %s (%d)", store.description, sources.path, len(sources.sources))
     started = time.time()
     try:
