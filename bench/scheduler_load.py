@@ -381,6 +381,16 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def code_version() -> str:
+    """The commit measured, and which daemon files differed from it (others edit the same tree)."""
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "crawlers", "scheduler", "storage", "dedupe",
+                            "wirewatch"], capture_output=True, text=True).stdout.split("\n")
+    changed = [line[3:] for line in dirty if line.strip()]
+    return f"{head}" + (f" + uncommitted {', '.join(changed)}" if changed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     plan_args(parser)
@@ -396,6 +406,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the last run's data in Redis")
     args = parser.parse_args()
     harness = Harness(args)
+    code = code_version()  # at the start: the daemons import the tree as it is now
     results = []
     try:
         for n in (int(x) for x in args.instances.split(",")):
@@ -404,8 +415,11 @@ def main() -> None:
             results.append(harness.run(n))
     finally:
         harness.finish()
+    for r in results:
+        r["code"] = code
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
+    print(f"code: {code}")
     print(report(results))
     for r in results:
         print(f"\n{r['instances']} instance(s): top commands per article {r['top_commands_per_article']}")
