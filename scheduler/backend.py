@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -177,7 +178,7 @@ class StoreBackend:
             ok=run.ok, new=run.new, extracted=run.articles, empty=run.empty, error=run.error or "",
             retry_after=run.retry_after,
         )
-        plan = plan_next(bounds, poll, outcome, now, pause_after=self.pause_after)
+        plan = plan_next(bounds, poll, outcome, now, pause_after=self.pause_after, jitter=random.uniform(-0.1, 0.1))
         next_run = plan.next_run
         if source.cron and run.ok:
             next_run = next_cron_time(source.cron, now) or next_run

@@ -66,8 +66,20 @@ class Plan:
     flags: tuple[str, ...] = ()
 
 
-def plan_next(bounds: Bounds, state: PollState, outcome: Outcome, now: float, *, pause_after: int = 10) -> Plan:
-    """The next run time and the new poll state after ``outcome``."""
+def plan_next(
+    bounds: Bounds, state: PollState, outcome: Outcome, now: float, *, pause_after: int = 10, jitter: float = 0.0
+) -> Plan:
+    """The next run time and the new poll state after ``outcome``. ``jitter`` (a fraction, e.g. a
+    random value in [-0.1, 0.1] from the caller) spreads sources that would otherwise stay in
+    lockstep after starting together."""
+    plan = _plan(bounds, state, outcome, now, pause_after)
+    if jitter:
+        delay = plan.next_run - now
+        plan = Plan(now + max(1.0, delay * (1.0 + max(-0.5, min(0.5, jitter)))), plan.state, plan.flags)
+    return plan
+
+
+def _plan(bounds: Bounds, state: PollState, outcome: Outcome, now: float, pause_after: int) -> Plan:
     if not outcome.ok:
         failures = state.failures + 1
         delay = min(max(BACKOFF_CAP, bounds.every), bounds.every * (2 ** min(failures - 1, 20)))

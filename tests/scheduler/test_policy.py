@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,3 +71,10 @@ def test_next_run_always_in_the_future_and_bounded(history: list[tuple[bool, int
         plan = plan_next(bounds, state, Outcome(ok=ok, new=new, error="x"), NOW)
         assert NOW + min(bounds.min_every, bounds.every) <= plan.next_run <= NOW + max(PAUSED_RETRY, bounds.max_every)
         state = plan.state
+
+
+def test_jitter_spreads_next_runs_within_bounds() -> None:
+    base = plan_next(B, PollState(), Outcome(ok=True, new=0), NOW).next_run - NOW
+    early = plan_next(B, PollState(), Outcome(ok=True, new=0), NOW, jitter=-0.1).next_run - NOW
+    late = plan_next(B, PollState(), Outcome(ok=True, new=0), NOW, jitter=0.1).next_run - NOW
+    assert early == pytest.approx(base * 0.9) and late == pytest.approx(base * 1.1)
