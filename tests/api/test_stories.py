@@ -210,3 +210,22 @@ def test_store_down_is_a_503_not_a_500(settings: Settings, sources_file: Path) -
             assert "wirewatch_store_up 0.0" in c.get("/metrics").text
     finally:
         down.close()
+
+
+def test_metrics_show_the_daemons_shared_state(client: TestClient, store: Store) -> None:
+    from storage.work_queue import Leader, WorkQueue
+
+    assert "wirewatch_scheduler_leader 0.0" in client.get("/metrics").text
+    Leader(store, "host:1").acquire_or_renew()
+    queue = WorkQueue(store, "w")
+    queue.ensure_group()
+    queue.enqueue({"name": "kyiv-feed"})
+    store.text.zadd(store.keys.sources_due, {"kyiv-feed": 1.0})
+    store.text.hset(store.keys.source("kyiv-feed"), mapping={"consecutive_failures": 3, "last_new": 2,
+                                                             "flags": "failing quiet"})
+    text = client.get("/metrics").text
+    assert "wirewatch_scheduler_leader 1.0" in text
+    assert "wirewatch_queue_waiting 1.0" in text
+    assert 'wirewatch_source_consecutive_failures{source="kyiv-feed"} 3.0' in text
+    assert 'wirewatch_source_last_new{source="kyiv-feed"} 2.0' in text
+    assert 'wirewatch_source_flag{flag="quiet",source="kyiv-feed"} 1.0' in text

@@ -78,6 +78,53 @@ class _StoreCollector(Collector):
         yield GaugeMetricFamily("wirewatch_stories", "Stories (root clusters) in the store.", value=stories)
         yield GaugeMetricFamily("wirewatch_articles", "Articles in the store.", value=articles)
         yield GaugeMetricFamily("wirewatch_events_stream_length", "Entries in the events stream.", value=events)
+        yield from self._daemon()
+
+    def _daemon(self) -> Iterator[GaugeMetricFamily]:
+        """The daemons' shared state in Redis: scheduler lock, heartbeats, work queue, per-source health."""
+        from storage.work_queue import WorkQueue
+
+        k = self.store.keys
+        try:
+            leader = self.store.text.get(k.leader)
+            beats = sum(1 for _ in self.store.text.scan_iter(match=k.heartbeat_pattern, count=100))
+            waiting, pending = WorkQueue(self.store, "metrics").depth()
+            oldest = self.store.text.xrange(k.queue, count=1)
+            names = self.store.text.zrange(k.sources_due, 0, -1)
+            pipe = self.store.text.pipeline(transaction=False)
+            for name in names:
+                pipe.hmget(k.source(name), "consecutive_failures", "last_new", "last_duplicates", "flags")
+            states = pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("metrics: daemon state unavailable: %s", exc)
+            return
+        yield GaugeMetricFamily("wirewatch_scheduler_leader", "1 while a daemon holds the scheduler lock.",
+                                value=1 if leader else 0)
+        yield GaugeMetricFamily("wirewatch_daemons", "Daemon instances with a fresh heartbeat.", value=beats)
+        yield GaugeMetricFamily("wirewatch_queue_waiting", "Source runs queued, not yet claimed.", value=waiting)
+        yield GaugeMetricFamily("wirewatch_queue_pending", "Source runs claimed and not yet acknowledged.",
+                                value=pending)
+        lag = 0.0
+        if oldest:
+            lag = max(0.0, time.time() - int(str(oldest[0][0]).split("-")[0]) / 1000)
+        yield GaugeMetricFamily("wirewatch_queue_oldest_seconds", "Age of the oldest queued run (queue lag).",
+                                value=lag)
+        failures = GaugeMetricFamily("wirewatch_source_consecutive_failures", "Consecutive failed runs.",
+                                     labels=["source"])
+        new = GaugeMetricFamily("wirewatch_source_last_new", "New articles in the source's last run.",
+                                labels=["source"])
+        dup = GaugeMetricFamily("wirewatch_source_last_duplicates", "Already-seen items in the last run.",
+                                labels=["source"])
+        flagged = GaugeMetricFamily("wirewatch_source_flag", "1 when a source is flagged (failing, paused, "
+                                    "quiet: no new articles for far longer than usual, layout: empty extractions).",
+                                    labels=["source", "flag"])
+        for name, (fails, last_new, last_dup, flags) in zip(names, states, strict=True):
+            failures.add_metric([name], float(fails or 0))
+            new.add_metric([name], float(last_new or 0))
+            dup.add_metric([name], float(last_dup or 0))
+            for flag in (flags or "").split():
+                flagged.add_metric([name, flag], 1.0)
+        yield from (failures, new, dup, flagged)
 
 
 class MetricsMiddleware:
