@@ -262,6 +262,7 @@ def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
     from crawlers.sources import load_sources
     from storage.source_state import load_states
     from storage.stories import count_articles, count_stories
+    from storage.work_queue import WorkQueue
 
     settings = _setup(ctx)
     sources = load_sources(sources_path or settings.sources)
@@ -270,13 +271,16 @@ def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
         states = load_states(store, [s.name for s in sources.sources])
         beats = sorted(store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100))
         n_articles, n_stories = count_articles(store), count_stories(store)
+        leader = store.text.get(store.keys.leader)
+        waiting, pending = WorkQueue(store, "status").depth()
     finally:
         store.close()
     prefix_len = len(store.keys.heartbeat(""))
     daemons = [b[prefix_len:] for b in beats]
     if as_json:
         click.echo(json.dumps({
-            "daemons": daemons, "articles": n_articles, "stories": n_stories,
+            "daemons": daemons, "leader": leader, "queue": {"waiting": waiting, "running": pending},
+            "articles": n_articles, "stories": n_stories,
             "sources": [{**{k: getattr(st, k) for k in st.__dataclass_fields__ if k not in (
                 "etag", "last_modified", "body_hash")}, "enabled": s.enabled}
                 for s in sources.sources for st in [states[s.name]]],
@@ -289,16 +293,21 @@ def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
         delta = time.time() - ts
         return f"in {-delta:.0f}s" if delta < 0 else f"{delta:.0f}s ago"
 
-    click.echo(f"daemons: {', '.join(daemons) or 'none running'}; {n_articles} articles, "
-               f"{n_stories} stories; store {store.description}")
+    click.echo(f"daemons: {', '.join(daemons) or 'none running'}; leader: {leader or 'none'}; queue: "
+               f"{waiting} waiting, {pending} running; {n_articles} articles, {n_stories} stories; "
+               f"store {store.description}")
     click.echo(f"{'source':<28} {'state':<8} {'last success':>13} {'fails':>5} {'new':>4} {'dup':>4} "
                f"{'next run':>10}  last error")
     for s in sources.sources:
         st = states[s.name]
         if not s.enabled:
             state = "disabled"
+        elif st.paused:
+            state = "paused"
         elif st.consecutive_failures:
             state = "failing"
+        elif st.flags.strip():
+            state = st.flags.split()[0]  # quiet (no new articles for long) or layout (empty extractions)
         else:
             state = "ok" if st.last_success else "new"
         click.echo(
