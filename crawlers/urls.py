@@ -31,9 +31,13 @@ def canonicalize(url: str, base: str | None = None) -> str:
     """A stable form of ``url``: absolute, lower-case scheme and host, no default port, no
     fragment, no tracking parameters, remaining parameters sorted, no trailing slash on paths
     other than the root."""
-    if base:
-        url = urljoin(base, url.strip())
-    parts = urlsplit(url.strip())
+    try:
+        if base:
+            url = urljoin(base, url.strip())
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # "http://[::1", "http://host:99999/": no URL to canonicalise, nor to fetch
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     try:
@@ -43,8 +47,8 @@ def canonicalize(url: str, base: str | None = None) -> str:
     netloc = host
     if ":" in host:  # IPv6 literal
         netloc = f"[{host}]"
-    if parts.port and DEFAULT_PORTS.get(scheme) != parts.port:
-        netloc = f"{netloc}:{parts.port}"
+    if port and DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{netloc}:{port}"
     path = _normalize_path(parts.path or "/")
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
@@ -76,7 +80,10 @@ def _is_tracking(key: str) -> bool:
 def clean_url(url: str) -> str:
     """``url`` as published, minus tracking parameters and the fragment: what we store and show.
     (``canonicalize`` goes further, for identity: ids and "seen" checks.)"""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
@@ -89,7 +96,11 @@ def url_id(url: str) -> str:
 def is_http_url(url: str | None) -> bool:
     if not url:
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
@@ -144,7 +155,10 @@ def looks_like_article_url(url: str) -> bool:
     """Heuristic for ``site`` sources without a ``follow`` selector: does a link look like an
     article (a dated path, a numeric id, or a slug of several words) rather than a section, tag,
     author, search or static page?"""
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
     segments = [seg for seg in path.split("/") if seg]
     if not segments or _NOT_ARTICLE_EXT.search(path):
         return False
