@@ -33,6 +33,7 @@ from crawlers.extraction.decode import decode_html
 from crawlers.extraction.language import page_language
 from crawlers.extraction.metadata import PageMetadata, page_metadata, parse_timestamp
 from crawlers.extraction.tree import PARSER_DEPTH_LIMIT, bound_depth, select, strip_boilerplate
+from crawlers.surrogates import encodable
 from wirewatch.errors import ExtractionError
 from wirewatch.models import ExtractedArticle
 
@@ -214,15 +215,20 @@ def extract_article(
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError(f"no article text found ({len(body)} characters)")
     logger.debug("extracted url=%s chars=%d", url, len(body))
+
+    def safe(value: str | None) -> str | None:
+        # JSON-LD's \ud800 escapes leave lone surrogates that cannot be stored or printed
+        return None if value is None else encodable(value)
+
     return ExtractedArticle(
         url=url,
-        canonical_url=meta.canonical_url,
-        title=meta.title,
-        text=body,
-        authors=meta.authors,
+        canonical_url=safe(meta.canonical_url),
+        title=safe(meta.title),
+        text=encodable(body),
+        authors=tuple(encodable(a) for a in meta.authors),
         published=meta.published,
         language=page_language(meta.declared_languages, body),
-        site_name=meta.site_name,
+        site_name=safe(meta.site_name),
         updated=meta.updated,
-        image=meta.image,
+        image=safe(meta.image),
     )

@@ -28,6 +28,7 @@ from typing import Any
 import feedparser
 from lxml import etree
 
+from crawlers.surrogates import encodable_json
 from crawlers.xmlsafety import (
     clean_html,
     clean_xml,
@@ -357,7 +358,7 @@ def _text_to_html(text: str) -> str:
 
 def _parse_json_feed(text: str, builder: _Builder, max_entries: int) -> ParsedFeed:
     try:
-        doc = json.loads(text)
+        doc = encodable_json(json.loads(text))
     except (ValueError, RecursionError) as exc:
         raise FeedError(f"invalid JSON: {str(exc)[:120]}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
