@@ -40,7 +40,8 @@ class Hit:
 class DocServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Doc]] = {}
-        self.hits: list[Hit] = []
+        self.hits: list[Hit] = []  # answered requests
+        self.arrived: list[str] = []  # paths of requests received (a gated one before it is answered)
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         server = self
@@ -75,6 +76,7 @@ class DocServer:
     def _answer(self, h: BaseHTTPRequestHandler) -> None:
         path = h.path.split("?", 1)[0]
         with self._lock:
+            self.arrived.append(path)
             docs = self.routes.get(path)
             n = self._served.get(path, 0)
             self._served[path] = n + 1

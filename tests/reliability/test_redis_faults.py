@@ -217,3 +217,36 @@ def test_one_shot_commands_without_redis_exit_2_with_one_line(
     assert done.stderr.startswith("wirewatch: error: Redis at redis://:***@127.0.0.1:")
     assert len(done.stderr.splitlines()) == 1 and "unavailable" in done.stderr
     assert PASSWORD not in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="crawlers/spiders/ingest.py parse_listing logs a store failure in unseen() "
+                                       "with log.exception (a traceback) as an 'internal error'; it should be one "
+                                       "line and a retryable run failure (the fetching engineer's file)")
+def test_redis_gone_while_a_listing_is_parsed_is_one_line_not_a_traceback(
+    tmp_path: Path, own_redis: Callable[..., OwnRedis], plain_env: dict[str, str]
+) -> None:
+    server = own_redis(password=PASSWORD, durable=True)
+    world = build_world()
+    art = world.article(world.unrelated_urls[0])
+    gate = threading.Event()
+    with DocServer() as site:
+        link = site.put("/a0", _article_page(art.title, art.text))
+        feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>t</title>'
+                f"<link>{link}</link><guid>g0</guid></item></channel></rss>").encode()
+        path = tmp_path / "sources.yaml"
+        path.write_text(yaml.safe_dump({"sources": [{"name": "held", "kind": "feed", "every": "30s",
+                                                     "url": site.put("/feed.xml", feed, "application/rss+xml", gate=gate)}]}))
+        daemon = DaemonProcess(path, {**plain_env, "WIREWATCH_REDIS_URL": server.url})
+        try:
+            assert wait_until(lambda: "/feed.xml" in site.arrived, 60), daemon.log
+            server.kill9()
+            gate.set()  # the listing arrives while Redis is down: its seen-check cannot be made
+            assert daemon.wait_for_log("held: FAILED", 60), daemon.log
+            server.start()
+            assert daemon.sigterm() == 0, daemon.log
+        finally:
+            daemon.stop()
+    line = next(ln for ln in daemon.lines if "held: FAILED" in ln)
+    assert "unavailable" in line.lower() or "redis" in line.lower(), line
+    assert "Traceback" not in daemon.log

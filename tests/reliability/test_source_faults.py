@@ -163,3 +163,27 @@ def test_bad_article_pages_cost_only_themselves(
     for name, link in shown.items():
         about = [ln for ln in done.stderr.splitlines() if link in ln and ("failed" in ln or "refused" in ln)]
         assert about, (name, link, done.stderr[-4000:])
+
+
+@pytest.mark.xfail(strict=True, reason="crawlers/spiders/ingest.py _site_links calls urljoin()/canonicalize() on "
+                                       "every href before checking it: one malformed link (http://[::1) fails the "
+                                       "whole section page with a traceback (the fetching engineer's file)")
+def test_a_malformed_link_on_a_section_page_costs_only_itself(
+    tmp_path: Path, cli_env: dict[str, str], plain_env: dict[str, str], store: Store
+) -> None:
+    world = build_world()
+    with serve_world(world), DocServer() as pages:
+        good = [a for a in world.articles if a.outlet == world.outlets[0].slug][:3]
+        hrefs = ["http://[::1/2024/03/15/a-b-c/", "http://a:99999/2024/03/15/d-e-f/", "javascript:alert(1)",
+                 *(a.url for a in good)]
+        body = "".join(f'<li><a href="{h}">link {i}</a></li>' for i, h in enumerate(hrefs))
+        section = pages.put("/world/", f"<!DOCTYPE html><html><body><ul>{body}</ul></body></html>".encode())
+        path = tmp_path / "sources.yaml"
+        path.write_text(yaml.safe_dump({"sources": [{"name": "section", "kind": "site", "url": section,
+                                                     "every": "1h", "follow": "li a"}]}))
+        done = run_measured(["run", "--once", "--sources", str(path)],
+                            {**plain_env, "WIREWATCH_REDIS_URL": cli_env["WIREWATCH_REDIS_URL"]}, timeout=120)
+        wanted = {a.url for a in good}
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert stored_urls(store) == wanted
