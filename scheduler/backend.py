@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urljoin
 
+import redis
+
 from crawlers.backend import ArticleItem, IngestResult, Validators
 from crawlers.politeness import RedisGate
 from crawlers.runs import SourceRun
@@ -23,7 +25,7 @@ from storage.connection import Store
 from storage.source_state import load_states, record_run
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch import timing
-from wirewatch.errors import ExtractionError
+from wirewatch.errors import ExtractionError, StoreUnavailable
 from wirewatch.models import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,10 @@ class StoreBackend:
             keyed.append(e)
             pipe.hget(k.seen_source(source.name), _h(e.guid or canon))
             pipe.hget(k.seen_url, _h(canon))
-        replies = pipe.execute()
+        try:
+            replies = pipe.execute()
+        except redis.RedisError as exc:
+            raise StoreUnavailable(f"Redis at {self.store.description} is unavailable: {exc}") from None
         return [e for i, e in enumerate(keyed) if replies[2 * i] is None and replies[2 * i + 1] is None]
 
     def ingest(self, item: ArticleItem) -> IngestResult:

@@ -35,7 +35,7 @@ from crawlers.sitemaps import parse_sitemap
 from crawlers.sources import Source
 from crawlers.urls import canonicalize, clean_url, is_http_url, looks_like_article_url
 from wirewatch import timing
-from wirewatch.errors import InputError
+from wirewatch.errors import InputError, StoreUnavailable
 from wirewatch.models import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class IngestSpider(Spider):
                 if isinstance(out, FeedText):
                     out = await self._from_feed_text(run, out)
                 yield out
-        except InputError as exc:
+        except (InputError, StoreUnavailable) as exc:
             run.error = f"{response.url}: {exc}"
         except Exception as exc:  # a bug must not kill the daemon: log it with its traceback
             log.exception("source=%s url=%s unexpected error parsing listing", run.source.name, response.url)
@@ -262,9 +262,17 @@ class IngestSpider(Spider):
         seen: set[str] = {canonicalize(source.url), canonicalize(response.url)}
         out = []
         for href in hrefs:
-            url = clean_url(urljoin(response.url, href))
+            try:
+                url = clean_url(urljoin(response.url, href))
+                if not is_http_url(url):
+                    continue
+                # other hosts only when the operator chose the links (a `follow` selector or `include`)
+                if urlsplit(url).hostname != base_host and not (source.follow or source.include):
+                    continue
+            except ValueError:  # a malformed link (http://[::1, a bad port) costs only itself
+                continue
             key = canonicalize(url)
-            if key in seen or not is_http_url(url) or urlsplit(url).hostname != base_host:
+            if key in seen:
                 continue
             # without an explicit selector or URL pattern, follow only links that look like articles
             if not source.follow and not source.include and not looks_like_article_url(url):

@@ -220,9 +220,6 @@ def test_one_shot_commands_without_redis_exit_2_with_one_line(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="crawlers/spiders/ingest.py parse_listing logs a store failure in unseen() "
-                                       "with log.exception (a traceback) as an 'internal error'; it should be one "
-                                       "line and a retryable run failure (the fetching engineer's file)")
 def test_redis_gone_while_a_listing_is_parsed_is_one_line_not_a_traceback(
     tmp_path: Path, own_redis: Callable[..., OwnRedis], plain_env: dict[str, str]
 ) -> None:

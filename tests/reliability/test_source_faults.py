@@ -165,9 +165,6 @@ def test_bad_article_pages_cost_only_themselves(
         assert about, (name, link, done.stderr[-4000:])
 
 
-@pytest.mark.xfail(strict=True, reason="crawlers/spiders/ingest.py _site_links calls urljoin()/canonicalize() on "
-                                       "every href before checking it: one malformed link (http://[::1) fails the "
-                                       "whole section page with a traceback (the fetching engineer's file)")
 def test_a_malformed_link_on_a_section_page_costs_only_itself(
     tmp_path: Path, cli_env: dict[str, str], plain_env: dict[str, str], store: Store
 ) -> None:
