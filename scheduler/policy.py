@@ -74,8 +74,10 @@ def plan_next(
     lockstep after starting together."""
     plan = _plan(bounds, state, outcome, now, pause_after)
     if jitter:
-        delay = plan.next_run - now
-        plan = Plan(now + max(1.0, delay * (1.0 + max(-0.5, min(0.5, jitter)))), plan.state, plan.flags)
+        delay = max(1.0, (plan.next_run - now) * (1.0 + max(-0.5, min(0.5, jitter))))
+        if outcome.ok:  # a healthy source stays within its bounds (a feed's ttl hint is a lower bound)
+            delay = min(bounds.max_every, max(bounds.min_every, delay))
+        plan = Plan(now + delay, plan.state, plan.flags)
     return plan
 
 

@@ -370,7 +370,8 @@ def test_feed_ttl_and_cache_control_are_lower_bounds_for_the_next_poll(
     now = time.time()
     due = {n: store.text.zscore(store.keys.sources_due, n) - now for n in ("ttl", "max-age", "none")}
     assert 300 < due["ttl"] <= 360  # the hint, capped by the source's own max_every
-    assert 800 < due["max-age"] <= 900
+    # the hint is a lower bound; the scheduler's ±10% jitter may only lengthen it
+    assert 890 < due["max-age"] <= 990
     assert due["none"] <= 75  # no hint: the adaptive interval (60 s x 1.25)
     assert store.text.hget(store.keys.source("max-age"), "poll_hint") == "900.0"
 

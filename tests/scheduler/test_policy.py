@@ -78,3 +78,8 @@ def test_jitter_spreads_next_runs_within_bounds() -> None:
     early = plan_next(B, PollState(), Outcome(ok=True, new=0), NOW, jitter=-0.1).next_run - NOW
     late = plan_next(B, PollState(), Outcome(ok=True, new=0), NOW, jitter=0.1).next_run - NOW
     assert early == pytest.approx(base * 0.9) and late == pytest.approx(base * 1.1)
+    # never past the source's bounds
+    at_max = PollState(interval=B.max_every)
+    assert plan_next(B, at_max, Outcome(ok=True), NOW, jitter=0.1).next_run - NOW == B.max_every
+    fast = PollState(interval=B.min_every)
+    assert plan_next(B, fast, Outcome(ok=True, new=3), NOW, jitter=-0.1).next_run - NOW == B.min_every
