@@ -45,6 +45,7 @@ def stored_urls(store: Store) -> list[str]:
     return [u for u in pipe.execute() if u]
 
 
+@pytest.mark.timeout(SOAK_SECONDS + 600)
 def test_soak_continuous_ingest_loses_nothing_and_memory_stays_flat(
     tmp_path: Path, cli_env: dict[str, str], store: Store
 ) -> None:
