@@ -342,6 +342,9 @@ class IngestSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         run: SourceRun = request.meta["run"]
         run.errors += 1
+        # Keep the listing's previous validators: saving this run's would make the next run a 304
+        # (the feed is unchanged) and the failed page would never be asked for again.
+        run.etag = run.last_modified = run.body_hash = None
         log.warning("source=%s url=%s fetch failed: %s", run.source.name, request.url,
                     _short(failure, self._max_bytes))
         run.end()

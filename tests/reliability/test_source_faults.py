@@ -186,9 +186,6 @@ def test_a_malformed_link_on_a_section_page_costs_only_itself(
     assert stored_urls(store) == wanted
 
 
-@pytest.mark.xfail(strict=True, reason="crawlers/spiders/ingest.py article_failed counts the error but the run still "
-                                       "saves the listing's validators: with the feed unchanged (304 / same body "
-                                       "hash) the article is never fetched again (the fetching engineer's file)")
 def test_an_article_page_that_failed_once_is_fetched_again(
     tmp_path: Path, cli_env: dict[str, str], plain_env: dict[str, str], store: Store
 ) -> None:
