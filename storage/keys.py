@@ -123,6 +123,13 @@ class Keys:
         32 more bits of the bucket id: a collision only adds a candidate the Jaccard check rejects."""
         return f"{self.prefix}:lsh:{band}:{int(bucket[:3], 16) >> 2:x}", bucket[3:11]
 
+    def lsh_buckets(self, bands: tuple[str, ...]) -> str:
+        """Every band's ``lsh_bucket`` as one space-separated "key field key field ..." string: the
+        dedupe scripts take it as a single argument, because packing 84 separate arguments per
+        article cost more client CPU than the scripts' own work."""
+        p = f"{self.prefix}:lsh:"
+        return " ".join(f"{p}{band}:{int(bucket[:3], 16) >> 2:x} {bucket[3:11]}" for band, bucket in enumerate(bands))
+
     @property
     def lsh_times(self) -> str:
         return f"{self.prefix}:lsh:times"

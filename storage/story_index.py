@@ -108,7 +108,7 @@ class StoryIndex:
         self,
         items: list[tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]]],
         pending: list[int],
-        buckets: list[list[str]],
+        buckets: list[str],
         results: list[Assignment | None],
         trips: list[int],
         now: float,
@@ -137,7 +137,7 @@ class StoryIndex:
                         [
                             self.store.keys.prefix, now, self.config.window_seconds, items[i][0].id, known,
                             decision.story_id or "", " ".join(decision.merge), items[i][1].signature_bytes(),
-                            items[i][1].content_hash, self.event_maxlen, len(items[i][1].bands), *buckets[i],
+                            items[i][1].content_hash, self.event_maxlen, buckets[i],
                             self._payload(items[i][0], items[i][1], best, now),
                             *[part for pair in items[i][2] for part in pair],
                         ]
@@ -172,9 +172,8 @@ class StoryIndex:
             script(args=args, client=pipe)
         return list(pipe.execute())
 
-    def _query_args(self, article_id: str, fp: Fingerprint, buckets: list[str], now: float) -> list[Any]:
-        return [self.store.keys.prefix, now, self.config.window_seconds, article_id, fp.content_hash,
-                len(fp.bands), *buckets]
+    def _query_args(self, article_id: str, fp: Fingerprint, buckets: str, now: float) -> list[Any]:
+        return [self.store.keys.prefix, now, self.config.window_seconds, article_id, fp.content_hash, buckets]
 
     def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint) -> tuple[Decision, str, Match | None]:
         """The decision for one query reply, and the candidate ids the commit re-checks."""
@@ -189,9 +188,9 @@ class StoryIndex:
         best = decision.matches[0] if decision.matches else None
         return decision, " ".join(c.article_id for c in candidates), best
 
-    def buckets(self, fp: Fingerprint) -> list[str]:
-        """The (hash key, field) of each band's bucket, flattened for the scripts."""
-        return [part for band, bucket in enumerate(fp.bands) for part in self.store.keys.lsh_bucket(band, bucket)]
+    def buckets(self, fp: Fingerprint) -> str:
+        """The (hash key, field) of each band's bucket, packed into one script argument."""
+        return self.store.keys.lsh_buckets(fp.bands)
 
     def peek(self, fp: Fingerprint, *, source: str, published: float | None, now: float | None = None
              ) -> tuple[str | None, float | None]:

@@ -4,9 +4,9 @@
 -- ARGV: 1 prefix, 2 now, 3 window, 4 article_id, 5 known candidate ids (space separated; '*' to skip
 --       the re-check, for an exact copy of a stored article),
 --       6 target story ('' = open a new one), 7 stories to merge (space separated),
---       8 signature bytes, 9 content hash, 10 stream maxlen, 11 n_bands, then per band its bucket's
---       (hash key, field) from Keys.lsh_bucket,
---       then the article as a JSON object (fields below), then (seen-hash key, field) pairs
+--       8 signature bytes, 9 content hash, 10 stream maxlen,
+--       11 buckets (Keys.lsh_buckets: "key field key field ...", one pair per band),
+--       12 the article as a JSON object (fields below), then (seen-hash key, field) pairs
 local p = ARGV[1]
 local now = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
@@ -18,8 +18,7 @@ local target = ARGV[6]
 local sig = ARGV[8]
 local chash = ARGV[9]
 local maxlen = ARGV[10]
-local nb = tonumber(ARGV[11])
-local art = cjson.decode(ARGV[12 + 2 * nb])
+local art = cjson.decode(ARGV[12])
 local min_t = now - window
 
 local function find(story)
@@ -36,10 +35,15 @@ if redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
   return {'exists', find(redis.call('HGET', p .. ':article:' .. aid, 'story'))}
 end
 
--- optimistic check against concurrent writers
-for i = 1, check and nb or 0 do
-  local bucket = redis.call('HGET', ARGV[10 + 2 * i], ARGV[11 + 2 * i])
-  if bucket then
+-- read every band's bucket once: for the optimistic check against concurrent writers (a bucket
+-- that gained a live article the query did not see means a retry, before anything is written)
+-- and then for the append below
+local bkeys, bfields, bvals = {}, {}, {}
+for key, field in string.gmatch(ARGV[11], '(%S+) (%S+)') do
+  local bucket = redis.call('HGET', key, field)
+  local n = #bkeys + 1
+  bkeys[n], bfields[n], bvals[n] = key, field, bucket
+  if bucket and check then
     for id in string.gmatch(bucket, '%S+') do
       if not known[id] then
         local t = redis.call('ZSCORE', p .. ':lsh:times', id)
@@ -118,76 +122,79 @@ redis.call('ZADD', p .. ':articles:by_time', now, aid)
 if chash ~= '' then redis.call('HSET', p .. ':hash:content', chash, aid) end
 redis.call('SET', p .. ':sig:' .. aid, sig)
 redis.call('ZADD', p .. ':lsh:times', now, aid)
-for i = 1, nb do
-  local bkey = ARGV[10 + 2 * i]
-  local band = ARGV[11 + 2 * i]
-  local cur = redis.call('HGET', bkey, band)
-  if cur then redis.call('HSET', bkey, band, cur .. ' ' .. aid) else redis.call('HSET', bkey, band, aid) end
+for i = 1, #bkeys do
+  local cur = bvals[i]
+  if cur then redis.call('HSET', bkeys[i], bfields[i], cur .. ' ' .. aid) else redis.call('HSET', bkeys[i], bfields[i], aid) end
 end
-local extra = 13 + 2 * nb
+local extra = 13
 while ARGV[extra + 1] do
   redis.call('HSET', ARGV[extra], ARGV[extra + 1], aid)
   extra = extra + 2
 end
 
--- the story record
-local outlets = decode('outlets', {})
+-- the story record: read once, change in Lua, write once
+local f = redis.call('HMGET', skey, 'outlets', 'topics', 'origin', 'rep', 'rep_len', 'first_seen', 'title',
+  'headline')
+local outlets = (f[1] and f[1] ~= '') and cjson.decode(f[1]) or {}
 outlets[art.source] = (outlets[art.source] or 0) + 1
-local topics = decode('topics', {})
+local topics = (f[2] and f[2] ~= '') and cjson.decode(f[2]) or {}
 local tset = {}
 for _, t in ipairs(topics) do tset[t] = true end
 for _, t in ipairs(art.topics) do
   if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
 end
 local size = redis.call('ZCARD', mkey)
-redis.call('HSET', skey, 'size', size, 'updated', now, 'outlets', cjson.encode(outlets),
-  'topics', cjson.encode(topics))
-if (redis.call('HGET', skey, 'origin') or '') == '' and art.origin and art.origin ~= '' then
-  redis.call('HSET', skey, 'origin', art.origin)
-end
+local upd = {'size', size, 'updated', now, 'outlets', cjson.encode(outlets), 'topics', cjson.encode(topics)}
+local function set(k, v) upd[#upd + 1] = k; upd[#upd + 1] = v end
+if (f[3] or '') == '' and art.origin and art.origin ~= '' then set('origin', art.origin) end
 -- representative: the most complete early member (a fuller copy filed within six hours of the
 -- first one replaces it; later rewrites do not)
+local rep, title = f[4], f[7]
 if created == 0 then
-  local rep_len = tonumber(redis.call('HGET', skey, 'rep_len') or '0')
-  local fs = tonumber(redis.call('HGET', skey, 'first_seen'))
+  local rep_len = tonumber(f[5] or '0')
+  local fs = tonumber(f[6])
   if art.length > rep_len * 1.15 and tonumber(art.sort_time) <= fs + 21600 then
-    redis.call('HSET', skey, 'rep', aid, 'rep_len', art.length, 'title', art.title)
+    rep, title = aid, art.title
+    set('rep', aid); set('rep_len', art.length); set('title', art.title)
   end
-  if tonumber(art.sort_time) < fs then redis.call('HSET', skey, 'first_seen', art.sort_time) end
+  if tonumber(art.sort_time) < fs then set('first_seen', art.sort_time) end
 end
-redis.call('ZADD', p .. ':stories:updated', now, root)
-for _, t in ipairs(topics) do redis.call('ZADD', p .. ':topic:' .. t .. ':stories', now, root) end
-
--- serving indexes: what the HTTP API filters on (stories per outlet, known topics), the summary
--- of the representative, and the lifecycle events it announces (outlet joined, headline changed,
--- stories merged). `headline` is the title last announced, so a new representative with the same
--- title stays silent.
-local sev = p .. ':events'
-for src, _ in pairs(outlets) do
-  local skeyed = p .. ':stories:source:' .. src
-  redis.call('ZADD', skeyed, now, root)
-  for _, r in ipairs(merged) do redis.call('ZREM', skeyed, r) end
-end
-for _, t in ipairs(topics) do redis.call('ZADD', p .. ':topics', now, t) end
-local cur = redis.call('HMGET', skey, 'rep', 'title', 'headline')
-if cur[1] == aid then
+-- serving fields: the summary of the representative, and `headline`, the title last announced
+-- (so a new representative with the same title stays silent)
+if rep == aid then
   local text, cut = art.text, 480
   if #text > cut then
     -- never cut inside a UTF-8 sequence (continuation bytes are 0x80-0xBF)
     while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
     text = text:sub(1, cut)
   end
-  redis.call('HSET', skey, 'summary', text, 'summary_rep', aid)
+  set('summary', text); set('summary_rep', aid)
 end
-if cur[3] ~= cur[2] then redis.call('HSET', skey, 'headline', cur[2] or '') end
+local previous = f[8]
+if previous ~= title then set('headline', title or '') end
+redis.call('HSET', skey, unpack(upd))
+redis.call('ZADD', p .. ':stories:updated', now, root)
+for _, t in ipairs(topics) do
+  redis.call('ZADD', p .. ':topic:' .. t .. ':stories', now, root)
+  redis.call('ZADD', p .. ':topics', now, t)
+end
+
+-- serving indexes and lifecycle events: what the HTTP API filters on (stories per outlet, known
+-- topics) and what it announces (outlet joined, headline changed, stories merged)
+local sev = p .. ':events'
+for src, _ in pairs(outlets) do
+  local skeyed = p .. ':stories:source:' .. src
+  redis.call('ZADD', skeyed, now, root)
+  for _, r in ipairs(merged) do redis.call('ZREM', skeyed, r) end
+end
 if created == 0 then
   if outlets[art.source] == 1 then
     redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.outlet_joined', 'story', root,
       'source', art.source, 'article', aid, 'size', size)
   end
-  if cur[3] and cur[3] ~= cur[2] then
+  if previous and previous ~= title then
     redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.headline_changed', 'story', root,
-      'title', cur[2] or '', 'previous', cur[3])
+      'title', title or '', 'previous', previous)
   end
 end
 if #merged > 0 then

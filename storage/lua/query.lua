@@ -1,6 +1,6 @@
 -- Dedupe query: everything the Python decision needs, in one round trip.
--- ARGV: prefix, now, window, article_id, content_hash, n_bands, then per band its bucket's
---       (hash key, field) from Keys.lsh_bucket, then optionally 'ro'
+-- ARGV: prefix, now, window, article_id, content_hash, buckets (Keys.lsh_buckets: "key field key
+--       field ...", one pair per band), then optionally 'ro'
 --   'ro': read-only (no path compression), for previews that must write nothing
 -- Reply: {status, a, b, candidates..., "split", excluded stories...}
 --   status "exists": a = article id already stored, b = its story
@@ -12,8 +12,7 @@ local now = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local aid = ARGV[4]
 local chash = ARGV[5]
-local nb = tonumber(ARGV[6])
-local readonly = ARGV[7 + 2 * nb] == 'ro'
+local readonly = ARGV[7] == 'ro'
 
 local function find(story)
   -- union-find root with path compression
@@ -52,8 +51,8 @@ end
 
 local seen = {}
 local out = {'cands', '', ''}
-for i = 1, nb do
-  local bucket = redis.call('HGET', ARGV[5 + 2 * i], ARGV[6 + 2 * i])
+for key, field in string.gmatch(ARGV[6], '(%S+) (%S+)') do
+  local bucket = redis.call('HGET', key, field)
   if bucket then
     for id in string.gmatch(bucket, '%S+') do
       if not seen[id] then
