@@ -1,11 +1,14 @@
 """The shared, Redis-resident dedupe index and story assignment: two round trips per article.
 
 1. ``query.lua`` returns what the pure decision needs (exact-duplicate hit, LSH candidates with
-   their signatures and root stories, stories the article was split out of).
+   their signatures and root stories, stories the article was split out of). An article with no
+   candidate at all (most of them: a new story) is committed in that same call, as a new story.
 2. ``dedupe.decide`` picks the story in Python (pure, the same code ``wirewatch cluster`` runs).
 3. ``commit.lua`` writes the article, its index entries, the story (opened, joined or merged) and
    the events atomically, unless a concurrent worker indexed a new candidate in between: then it
    writes nothing and we go round again (optimistic concurrency, rare in practice).
+
+The three are one script (``dedupe.lua`` dispatches), with ``lib.lua``'s union-find in front.
 
 Why not datasketch's ``MinHashLSH`` with Redis storage: it makes ~53 round trips per insert and 25
 per query and gives the index a random key prefix unless named (see docs/decisions.md).
@@ -17,7 +20,6 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import redis
@@ -25,16 +27,13 @@ from redis.cluster import RedisCluster
 
 from dedupe import Candidate, Decision, DedupeConfig, Fingerprint, Match, decide
 from storage.connection import Store
+from storage.scripts import lua
 from wirewatch import timing
 from wirewatch.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 8
-
-
-def _script(name: str) -> str:
-    return resources.files("storage").joinpath("lua", name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +70,7 @@ class StoryIndex:
         self.store = store
         self.config = config
         self.event_maxlen = event_maxlen
-        self._query = store.raw.register_script(_script("query.lua"))
-        self._commit = store.raw.register_script(_script("commit.lua"))
+        self._script = store.raw.register_script(lua("query.lua", "commit.lua", "dedupe.lua"))
 
     def add(
         self,
@@ -113,34 +111,31 @@ class StoryIndex:
         trips: list[int],
         now: float,
     ) -> None:
+        heads = {i: self._head(items[i][0], items[i][1], buckets[i], now) for i in pending}
+        tails = {i: [part for pair in items[i][2] for part in pair] for i in pending}
         for _ in range(MAX_RETRIES):
             if not pending:
                 break
             try:
                 with timing.timed("store"):
-                    replies = self._run(self._query, [
-                        self._query_args(items[i][0].id, items[i][1], buckets[i], now) for i in pending
-                    ])
+                    replies = self._run([["query", *heads[i], "", "", "", "", *tails[i]] for i in pending])
                 plans = []
                 for i, reply in zip(pending, replies, strict=True):
                     trips[i] += 1
                     if reply[0] == b"exists":
                         results[i] = Assignment("exists", items[i][0].id, reply[2].decode(), round_trips=trips[i])
-                        continue
-                    with timing.timed("dedupe"):
-                        plans.append((i, self._plan(reply, items[i][0], items[i][1])))
+                    elif reply[0] == b"ok":  # no candidate: committed at once as a new story
+                        results[i] = Assignment("created", items[i][0].id, reply[1].decode(), round_trips=trips[i])
+                    else:
+                        with timing.timed("dedupe"):
+                            plans.append((i, self._plan(reply, items[i][0], items[i][1])))
                 if not plans:
                     pending = []
                     break
                 with timing.timed("store"):
-                    committed = self._run(self._commit, [
-                        [
-                            self.store.keys.prefix, now, self.config.window_seconds, items[i][0].id, known,
-                            decision.story_id or "", " ".join(decision.merge), items[i][1].signature_bytes(),
-                            items[i][1].content_hash, self.event_maxlen, buckets[i],
-                            self._payload(items[i][0], items[i][1], best, now),
-                            *[part for pair in items[i][2] for part in pair],
-                        ]
+                    committed = self._run([
+                        ["commit", *heads[i], known, decision.story_id or "", " ".join(decision.merge),
+                         _evidence(best), *tails[i]]
                         for i, (decision, known, best) in plans
                     ])
             except redis.RedisError as exc:
@@ -162,18 +157,20 @@ class StoryIndex:
         if pending:
             raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
 
-    def _run(self, script: Any, calls: list[list[Any]]) -> list[Any]:
-        """Run ``script`` once per argument list, in order: pipelined in one round trip, or one
+    def _head(self, article: ArticleRecord, fp: Fingerprint, buckets: str, now: float) -> list[Any]:
+        """ARGV 2-11 of dedupe.lua: where, when, which article and its fields."""
+        return [self.store.keys.prefix, now, self.config.window_seconds, article.id, fp.content_hash, buckets,
+                self.event_maxlen, fp.signature_bytes(), self._payload(article, fp, now), article.text]
+
+    def _run(self, calls: list[list[Any]]) -> list[Any]:
+        """Run the script once per argument list, in order: pipelined in one round trip, or one
         by one on a cluster client (redis-py refuses scripts in a cluster pipeline)."""
         if len(calls) == 1 or isinstance(self.store.raw, RedisCluster):
-            return [script(args=args) for args in calls]
+            return [self._script(args=args) for args in calls]
         pipe = self.store.raw.pipeline(transaction=False)
         for args in calls:
-            script(args=args, client=pipe)
+            self._script(args=args, client=pipe)
         return list(pipe.execute())
-
-    def _query_args(self, article_id: str, fp: Fingerprint, buckets: str, now: float) -> list[Any]:
-        return [self.store.keys.prefix, now, self.config.window_seconds, article_id, fp.content_hash, buckets]
 
     def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint) -> tuple[Decision, str, Match | None]:
         """The decision for one query reply, and the candidate ids the commit re-checks."""
@@ -197,7 +194,8 @@ class StoryIndex:
         """Which story an article with ``fp`` would join (and the best Jaccard), writing nothing."""
         now = time.time() if now is None else now
         try:
-            reply = self._query(args=[*self._query_args("-", fp, self.buckets(fp), now), "ro"])
+            reply = self._script(args=["peek", self.store.keys.prefix, now, self.config.window_seconds, "-",
+                                       fp.content_hash, self.buckets(fp)])
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
         status = reply[0].decode()
@@ -227,29 +225,29 @@ class StoryIndex:
         return candidates, excluded
 
     @staticmethod
-    def _payload(article: ArticleRecord, fp: Fingerprint, decision_evidence: Any, now: float) -> str:
-        evidence = ""
-        if decision_evidence is not None:
-            evidence = json.dumps(
-                {
-                    "matched": decision_evidence.article_id,
-                    "jaccard": round(decision_evidence.jaccard, 3),
-                    "containment": round(decision_evidence.containment, 3),
-                }
-            )
+    def _payload(article: ArticleRecord, fp: Fingerprint, now: float) -> str:
+        """The article's fields for the script, as JSON; the text goes apart, as its own argument,
+        because decoding it from JSON was a sixth of the commit's time in Redis."""
         return json.dumps(
             {
                 "url": article.url, "canonical_url": article.canonical_url, "source": article.source,
-                "title": article.title, "text": article.text, "authors": list(article.authors) or {},
+                "title": article.title, "authors": list(article.authors) or {},
                 "published": "" if article.published is None else repr(article.published),
                 "sort_time": repr(article.published if article.published else now),
                 "language": article.language or "", "site_name": article.site_name or "",
                 "topics": list(article.topics) or {}, "guid": article.guid or "",
                 "n_shingles": fp.n_shingles, "origin": fp.origin or "", "length": len(article.text),
-                "evidence": evidence,
             },
             ensure_ascii=False,
         )
+
+
+def _evidence(best: Match | None) -> str:
+    """Why an article joined its story: the member it matched, estimated Jaccard and containment."""
+    if best is None:
+        return ""
+    return json.dumps({"matched": best.article_id, "jaccard": round(best.jaccard, 3),
+                       "containment": round(best.containment, 3)})
 
 
 def _waves(bands: list[tuple[str, ...]]) -> list[list[int]]:

@@ -1,212 +1,200 @@
 -- Dedupe commit: store the article, index it, assign or open its story, merge stories, and emit
 -- events, atomically. Optimistic concurrency: if a band bucket gained an article that the query
 -- did not see (another worker indexed a near-duplicate meanwhile), reply {'retry'} and write nothing.
--- ARGV: 1 prefix, 2 now, 3 window, 4 article_id, 5 known candidate ids (space separated; '*' to skip
---       the re-check, for an exact copy of a stored article),
---       6 target story ('' = open a new one), 7 stories to merge (space separated),
---       8 signature bytes, 9 content hash, 10 stream maxlen,
---       11 buckets (Keys.lsh_buckets: "key field key field ...", one pair per band),
---       12 the article as a JSON object (fields below), then (seen-hash key, field) pairs
-local p = ARGV[1]
-local now = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local aid = ARGV[4]
-local known = {}
-local check = ARGV[5] ~= '*'  -- '*': an exact copy joins its twin's story, no re-check needed
-for id in string.gmatch(ARGV[5], '%S+') do known[id] = true end
-local target = ARGV[6]
-local sig = ARGV[8]
-local chash = ARGV[9]
-local maxlen = ARGV[10]
-local art = cjson.decode(ARGV[12])
-local min_t = now - window
+-- `a` holds the call's arguments (dedupe.lua); `a.known` the candidate ids the query returned
+-- ('*' to skip the re-check, for an exact copy of a stored article); `a.target` the story to join
+-- ('' = open a new one); `a.merge` the stories to merge into it (space separated).
+-- Reply: {'ok', root story, '1' if created else '0', merged stories} | {'exists', story} | {'retry'}
+local function commit(a, buckets)
+  local p, now, aid, art = a.prefix, a.now, a.aid, a.art
+  local min_t = now - a.window
+  local sig, chash, maxlen, target = a.sig, a.chash, a.maxlen, a.target
+  local check = a.known ~= '*'
+  local known = {}
+  for id in string.gmatch(a.known, '%S+') do known[id] = true end
 
-local function find(story)
-  local cur = story
-  for _ = 1, 64 do
-    local parent = redis.call('HGET', p .. ':story:' .. cur, 'parent')
-    if not parent or parent == '' then break end
-    cur = parent
+  if redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
+    return {'exists', find(p, redis.call('HGET', p .. ':article:' .. aid, 'story'))}
   end
-  return cur
-end
 
-if redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
-  return {'exists', find(redis.call('HGET', p .. ':article:' .. aid, 'story'))}
-end
-
--- read every band's bucket once: for the optimistic check against concurrent writers (a bucket
--- that gained a live article the query did not see means a retry, before anything is written)
--- and then for the append below
-local bkeys, bfields, bvals = {}, {}, {}
-for key, field in string.gmatch(ARGV[11], '(%S+) (%S+)') do
-  local bucket = redis.call('HGET', key, field)
-  local n = #bkeys + 1
-  bkeys[n], bfields[n], bvals[n] = key, field, bucket
-  if bucket and check then
-    for id in string.gmatch(bucket, '%S+') do
-      if not known[id] then
-        local t = redis.call('ZSCORE', p .. ':lsh:times', id)
-        if t and tonumber(t) >= min_t then return {'retry'} end
+  -- Every band's bucket, read once: for the optimistic check against concurrent writers (a bucket
+  -- that gained a live article the query did not see means a retry, before anything is written)
+  -- and for the append below. The fast path (a query that found nothing, in this same call) passes
+  -- the buckets it read ({keys, fields, vals}): nothing can have changed in between.
+  local bkeys, bfields, bvals = {}, {}, nil
+  if buckets then
+    bkeys, bfields, bvals = buckets.keys, buckets.fields, buckets.vals
+  else
+    for key, field in string.gmatch(a.buckets, '(%S+) (%S+)') do
+      bkeys[#bkeys + 1], bfields[#bfields + 1] = key, field
+    end
+  end
+  if not bvals then
+    bvals = {}
+    for i = 1, #bkeys do
+      local bucket = redis.call('HGET', bkeys[i], bfields[i])
+      bvals[i] = bucket
+      if bucket and check then
+        for id in string.gmatch(bucket, '%S+') do
+          if not known[id] then
+            local t = redis.call('ZSCORE', p .. ':lsh:times', id)
+            if t and tonumber(t) >= min_t then return {'retry'} end
+          end
+        end
       end
     end
   end
-end
 
-local events = {}
-local created = 0
-local root
-if target ~= '' then
-  root = find(target)
-  if redis.call('EXISTS', p .. ':story:' .. root) == 0 then return {'retry'} end
-else
-  root = 's' .. aid
-  created = 1
-  redis.call('HSET', p .. ':story:' .. root, 'id', root, 'first_seen', art.sort_time, 'created', now,
-    'rep', aid, 'rep_len', art.length, 'title', art.title, 'origin', art.origin or '',
-    'topics', '[]', 'outlets', '{}')
-end
-local skey = p .. ':story:' .. root
-local mkey = skey .. ':members'
+  local created = 0
+  local root
+  if target ~= '' then
+    root = find(p, target)
+    if redis.call('EXISTS', p .. ':story:' .. root) == 0 then return {'retry'} end
+  else
+    root = 's' .. aid
+    created = 1
+    redis.call('HSET', p .. ':story:' .. root, 'id', root, 'first_seen', art.sort_time, 'created', now,
+      'rep', aid, 'rep_len', art.length, 'title', art.title, 'origin', art.origin or '',
+      'topics', '[]', 'outlets', '{}')
+  end
+  local skey = p .. ':story:' .. root
+  local mkey = skey .. ':members'
 
-local function decode(field, default)
-  local raw = redis.call('HGET', skey, field)
-  if not raw or raw == '' then return default end
-  return cjson.decode(raw)
-end
+  local function decode(field, default)
+    local raw = redis.call('HGET', skey, field)
+    if not raw or raw == '' then return default end
+    return cjson.decode(raw)
+  end
 
--- merges (union): move the other story's members under root, point it at root
-local merged = {}
-for other in string.gmatch(ARGV[7], '%S+') do
-  local r = find(other)
-  local apart = redis.call('SISMEMBER', p .. ':story:' .. root .. ':apart', r) == 1
-  if r ~= root and not apart and redis.call('EXISTS', p .. ':story:' .. r) == 1 then
-    local okey = p .. ':story:' .. r
-    redis.call('ZUNIONSTORE', mkey, 2, mkey, okey .. ':members')
-    local members = redis.call('ZRANGE', okey .. ':members', 0, -1)
-    for _, m in ipairs(members) do redis.call('HSET', p .. ':article:' .. m, 'story', root) end
-    redis.call('DEL', okey .. ':members')
-    local of = redis.call('HMGET', okey, 'first_seen', 'outlets', 'topics', 'origin')
-    local fs = tonumber(redis.call('HGET', skey, 'first_seen'))
-    if of[1] and tonumber(of[1]) < fs then redis.call('HSET', skey, 'first_seen', of[1]) end
-    local outlets = decode('outlets', {})
-    for k, v in pairs(cjson.decode(of[2] or '{}')) do outlets[k] = (outlets[k] or 0) + v end
-    redis.call('HSET', skey, 'outlets', cjson.encode(outlets))
-    local topics = decode('topics', {})
-    local tset = {}
-    for _, t in ipairs(topics) do tset[t] = true end
-    for _, t in ipairs(cjson.decode(of[3] or '[]')) do
-      if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
-      redis.call('ZREM', p .. ':topic:' .. t .. ':stories', r)
+  -- merges (union): move the other story's members under root, point it at root
+  local merged = {}
+  for other in string.gmatch(a.merge, '%S+') do
+    local r = find(p, other)
+    local apart = redis.call('SISMEMBER', p .. ':story:' .. root .. ':apart', r) == 1
+    if r ~= root and not apart and redis.call('EXISTS', p .. ':story:' .. r) == 1 then
+      local okey = p .. ':story:' .. r
+      redis.call('ZUNIONSTORE', mkey, 2, mkey, okey .. ':members')
+      local members = redis.call('ZRANGE', okey .. ':members', 0, -1)
+      for _, m in ipairs(members) do redis.call('HSET', p .. ':article:' .. m, 'story', root) end
+      redis.call('DEL', okey .. ':members')
+      local of = redis.call('HMGET', okey, 'first_seen', 'outlets', 'topics', 'origin')
+      local fs = tonumber(redis.call('HGET', skey, 'first_seen'))
+      if of[1] and tonumber(of[1]) < fs then redis.call('HSET', skey, 'first_seen', of[1]) end
+      local outlets = decode('outlets', {})
+      for k, v in pairs(cjson.decode(of[2] or '{}')) do outlets[k] = (outlets[k] or 0) + v end
+      redis.call('HSET', skey, 'outlets', cjson.encode(outlets))
+      local topics = decode('topics', {})
+      local tset = {}
+      for _, t in ipairs(topics) do tset[t] = true end
+      for _, t in ipairs(cjson.decode(of[3] or '[]')) do
+        if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
+        redis.call('ZREM', p .. ':topic:' .. t .. ':stories', r)
+      end
+      if #topics > 0 then redis.call('HSET', skey, 'topics', cjson.encode(topics)) end
+      if (redis.call('HGET', skey, 'origin') or '') == '' and of[4] and of[4] ~= '' then
+        redis.call('HSET', skey, 'origin', of[4])
+      end
+      redis.call('HSET', okey, 'parent', root, 'merged_at', now)
+      redis.call('ZREM', p .. ':stories:updated', r)
+      merged[#merged + 1] = r
     end
-    if #topics > 0 then redis.call('HSET', skey, 'topics', cjson.encode(topics)) end
-    if (redis.call('HGET', skey, 'origin') or '') == '' and of[4] and of[4] ~= '' then
-      redis.call('HSET', skey, 'origin', of[4])
+  end
+
+  -- the article itself
+  local akey = p .. ':article:' .. aid
+  redis.call('HSET', akey, 'id', aid, 'url', art.url, 'canonical_url', art.canonical_url,
+    'source', art.source, 'title', art.title, 'text', art.text, 'authors', cjson.encode(art.authors),
+    'published', art.published or '', 'fetched_at', now, 'language', art.language or '',
+    'site_name', art.site_name or '', 'topics', cjson.encode(art.topics), 'guid', art.guid or '',
+    'content_hash', chash, 'story', root, 'n_shingles', art.n_shingles, 'origin', art.origin or '',
+    'evidence', a.evidence)
+  redis.call('ZADD', mkey, art.sort_time, aid)
+  redis.call('ZADD', p .. ':articles:by_time', now, aid)
+  if chash ~= '' then redis.call('HSET', p .. ':hash:content', chash, aid) end
+  redis.call('SET', p .. ':sig:' .. aid, sig)
+  redis.call('ZADD', p .. ':lsh:times', now, aid)
+  for i = 1, #bkeys do
+    local cur = bvals[i]
+    if cur then redis.call('HSET', bkeys[i], bfields[i], cur .. ' ' .. aid) else redis.call('HSET', bkeys[i], bfields[i], aid) end
+  end
+  for i = 1, #a.seen, 2 do redis.call('HSET', a.seen[i], a.seen[i + 1], aid) end
+
+  -- the story record: read once, change in Lua, write once
+  local f = redis.call('HMGET', skey, 'outlets', 'topics', 'origin', 'rep', 'rep_len', 'first_seen', 'title',
+    'headline')
+  local outlets = (f[1] and f[1] ~= '') and cjson.decode(f[1]) or {}
+  outlets[art.source] = (outlets[art.source] or 0) + 1
+  local topics = (f[2] and f[2] ~= '') and cjson.decode(f[2]) or {}
+  local tset = {}
+  for _, t in ipairs(topics) do tset[t] = true end
+  for _, t in ipairs(art.topics) do
+    if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
+  end
+  local size = redis.call('ZCARD', mkey)
+  local upd = {'size', size, 'updated', now, 'outlets', cjson.encode(outlets), 'topics', cjson.encode(topics)}
+  local function set(k, v) upd[#upd + 1] = k; upd[#upd + 1] = v end
+  if (f[3] or '') == '' and art.origin and art.origin ~= '' then set('origin', art.origin) end
+  -- representative: the most complete early member (a fuller copy filed within six hours of the
+  -- first one replaces it; later rewrites do not)
+  local rep, title = f[4], f[7]
+  if created == 0 then
+    local rep_len = tonumber(f[5] or '0')
+    local fs = tonumber(f[6])
+    if art.length > rep_len * 1.15 and tonumber(art.sort_time) <= fs + 21600 then
+      rep, title = aid, art.title
+      set('rep', aid); set('rep_len', art.length); set('title', art.title)
     end
-    redis.call('HSET', okey, 'parent', root, 'merged_at', now)
-    redis.call('ZREM', p .. ':stories:updated', r)
-    merged[#merged + 1] = r
+    if tonumber(art.sort_time) < fs then set('first_seen', art.sort_time) end
   end
-end
+  -- serving fields: the summary of the representative, and `headline`, the title last announced
+  -- (so a new representative with the same title stays silent)
+  if rep == aid then
+    local text, cut = art.text, 480
+    if #text > cut then
+      -- never cut inside a UTF-8 sequence (continuation bytes are 0x80-0xBF)
+      while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
+      text = text:sub(1, cut)
+    end
+    set('summary', text); set('summary_rep', aid)
+  end
+  local previous = f[8]
+  if previous ~= title then set('headline', title or '') end
+  redis.call('HSET', skey, unpack(upd))
+  redis.call('ZADD', p .. ':stories:updated', now, root)
+  for _, t in ipairs(topics) do
+    redis.call('ZADD', p .. ':topic:' .. t .. ':stories', now, root)
+    redis.call('ZADD', p .. ':topics', now, t)
+  end
 
--- the article itself
-local akey = p .. ':article:' .. aid
-redis.call('HSET', akey, 'id', aid, 'url', art.url, 'canonical_url', art.canonical_url,
-  'source', art.source, 'title', art.title, 'text', art.text, 'authors', cjson.encode(art.authors),
-  'published', art.published or '', 'fetched_at', now, 'language', art.language or '',
-  'site_name', art.site_name or '', 'topics', cjson.encode(art.topics), 'guid', art.guid or '',
-  'content_hash', chash, 'story', root, 'n_shingles', art.n_shingles, 'origin', art.origin or '',
-  'evidence', art.evidence or '')
-redis.call('ZADD', mkey, art.sort_time, aid)
-redis.call('ZADD', p .. ':articles:by_time', now, aid)
-if chash ~= '' then redis.call('HSET', p .. ':hash:content', chash, aid) end
-redis.call('SET', p .. ':sig:' .. aid, sig)
-redis.call('ZADD', p .. ':lsh:times', now, aid)
-for i = 1, #bkeys do
-  local cur = bvals[i]
-  if cur then redis.call('HSET', bkeys[i], bfields[i], cur .. ' ' .. aid) else redis.call('HSET', bkeys[i], bfields[i], aid) end
-end
-local extra = 13
-while ARGV[extra + 1] do
-  redis.call('HSET', ARGV[extra], ARGV[extra + 1], aid)
-  extra = extra + 2
-end
+  -- serving indexes and lifecycle events: what the HTTP API filters on (stories per outlet, known
+  -- topics) and what it announces (outlet joined, headline changed, stories merged)
+  local sev = p .. ':events'
+  for src, _ in pairs(outlets) do
+    local skeyed = p .. ':stories:source:' .. src
+    redis.call('ZADD', skeyed, now, root)
+    for _, r in ipairs(merged) do redis.call('ZREM', skeyed, r) end
+  end
+  if created == 0 then
+    if outlets[art.source] == 1 then
+      redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.outlet_joined', 'story', root,
+        'source', art.source, 'article', aid, 'size', size)
+    end
+    if previous and previous ~= title then
+      redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.headline_changed', 'story', root,
+        'title', title or '', 'previous', previous)
+    end
+  end
+  if #merged > 0 then
+    redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.merged', 'story', root,
+      'merged', table.concat(merged, ' '), 'size', size)
+  end
 
--- the story record: read once, change in Lua, write once
-local f = redis.call('HMGET', skey, 'outlets', 'topics', 'origin', 'rep', 'rep_len', 'first_seen', 'title',
-  'headline')
-local outlets = (f[1] and f[1] ~= '') and cjson.decode(f[1]) or {}
-outlets[art.source] = (outlets[art.source] or 0) + 1
-local topics = (f[2] and f[2] ~= '') and cjson.decode(f[2]) or {}
-local tset = {}
-for _, t in ipairs(topics) do tset[t] = true end
-for _, t in ipairs(art.topics) do
-  if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
+  local ev = p .. ':events'
+  local kind = 'story.updated'
+  if created == 1 then kind = 'story.created' end
+  redis.call('XADD', ev, 'MAXLEN', '~', maxlen, '*', 'type', 'article.added', 'story', root,
+    'article', aid, 'source', art.source)
+  redis.call('XADD', ev, 'MAXLEN', '~', maxlen, '*', 'type', kind, 'story', root, 'size', size,
+    'merged', table.concat(merged, ' '))
+  return {'ok', root, tostring(created), table.concat(merged, ' ')}
 end
-local size = redis.call('ZCARD', mkey)
-local upd = {'size', size, 'updated', now, 'outlets', cjson.encode(outlets), 'topics', cjson.encode(topics)}
-local function set(k, v) upd[#upd + 1] = k; upd[#upd + 1] = v end
-if (f[3] or '') == '' and art.origin and art.origin ~= '' then set('origin', art.origin) end
--- representative: the most complete early member (a fuller copy filed within six hours of the
--- first one replaces it; later rewrites do not)
-local rep, title = f[4], f[7]
-if created == 0 then
-  local rep_len = tonumber(f[5] or '0')
-  local fs = tonumber(f[6])
-  if art.length > rep_len * 1.15 and tonumber(art.sort_time) <= fs + 21600 then
-    rep, title = aid, art.title
-    set('rep', aid); set('rep_len', art.length); set('title', art.title)
-  end
-  if tonumber(art.sort_time) < fs then set('first_seen', art.sort_time) end
-end
--- serving fields: the summary of the representative, and `headline`, the title last announced
--- (so a new representative with the same title stays silent)
-if rep == aid then
-  local text, cut = art.text, 480
-  if #text > cut then
-    -- never cut inside a UTF-8 sequence (continuation bytes are 0x80-0xBF)
-    while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
-    text = text:sub(1, cut)
-  end
-  set('summary', text); set('summary_rep', aid)
-end
-local previous = f[8]
-if previous ~= title then set('headline', title or '') end
-redis.call('HSET', skey, unpack(upd))
-redis.call('ZADD', p .. ':stories:updated', now, root)
-for _, t in ipairs(topics) do
-  redis.call('ZADD', p .. ':topic:' .. t .. ':stories', now, root)
-  redis.call('ZADD', p .. ':topics', now, t)
-end
-
--- serving indexes and lifecycle events: what the HTTP API filters on (stories per outlet, known
--- topics) and what it announces (outlet joined, headline changed, stories merged)
-local sev = p .. ':events'
-for src, _ in pairs(outlets) do
-  local skeyed = p .. ':stories:source:' .. src
-  redis.call('ZADD', skeyed, now, root)
-  for _, r in ipairs(merged) do redis.call('ZREM', skeyed, r) end
-end
-if created == 0 then
-  if outlets[art.source] == 1 then
-    redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.outlet_joined', 'story', root,
-      'source', art.source, 'article', aid, 'size', size)
-  end
-  if previous and previous ~= title then
-    redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.headline_changed', 'story', root,
-      'title', title or '', 'previous', previous)
-  end
-end
-if #merged > 0 then
-  redis.call('XADD', sev, 'MAXLEN', '~', maxlen, '*', 'type', 'story.merged', 'story', root,
-    'merged', table.concat(merged, ' '), 'size', size)
-end
-
-local ev = p .. ':events'
-local kind = 'story.updated'
-if created == 1 then kind = 'story.created' end
-redis.call('XADD', ev, 'MAXLEN', '~', maxlen, '*', 'type', 'article.added', 'story', root,
-  'article', aid, 'source', art.source)
-redis.call('XADD', ev, 'MAXLEN', '~', maxlen, '*', 'type', kind, 'story', root, 'size', size,
-  'merged', table.concat(merged, ' '))
-return {'ok', root, tostring(created), table.concat(merged, ' ')}
