@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from dedupe.provenance import MemberText, StoryProvenance, story_provenance
 from storage.connection import Store
 from wirewatch.models import Article, Story, StoryArticle
 
@@ -119,3 +120,37 @@ def count_articles(store: Store) -> int:
 
 def count_stories(store: Store) -> int:
     return int(store.text.zcard(store.keys.stories_updated))
+
+
+def provenance(store: Store, story_id: str, *, shingle_size: int, limit: int = 500) -> StoryProvenance | None:
+    """The provenance of a story (``dedupe.provenance``) from its first ``limit`` members, or None
+    when there is no such story. Three pipelined round trips, all at read time."""
+    k = store.keys
+    sid = resolve_story(store, story_id)
+    pipe = store.text.pipeline(transaction=False)
+    pipe.hget(k.story(sid), "rep")
+    pipe.zrange(k.story_members(sid), 0, limit - 1, withscores=True)
+    rep, members = pipe.execute()
+    if not members:
+        return None
+    pipe = store.text.pipeline(transaction=False)
+    for aid, _ in members:
+        pipe.hmget(k.article(aid), "source", "title", "text", "evidence")
+    texts = []
+    for (aid, when), (source, title, text, evidence) in zip(members, pipe.execute(), strict=True):
+        if source is None:
+            continue  # expired meanwhile
+        texts.append(MemberText(aid, source, title or "", text or "", float(when), _json_object(evidence)))
+    if not texts:
+        return None
+    return story_provenance(texts, rep or texts[0].id, shingle_size=shingle_size)
+
+
+def _json_object(value: str | None) -> dict[str, object] | None:
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -194,7 +194,7 @@ def run(ctx: click.Context, once: bool, sources_path: str | None) -> None:
 @click.pass_context
 @guarded
 def stories(ctx: click.Context, limit: int, topic: str | None, as_json: bool) -> None:
-    """Latest stories from the store (subcommands: merge, split)."""
+    """Latest stories from the store (subcommands: merge, split, provenance)."""
     from storage.stories import latest_stories
 
     if ctx.invoked_subcommand is not None:
@@ -552,12 +552,17 @@ def check(ctx: click.Context) -> None:
 
 
 def _register(module_names: tuple[str, ...]) -> None:
-    """Commands that live beside the code they drive (serving, operations) register here."""
+    """Commands that live beside the code they drive (serving, operations, story inspection)
+    register here: a module's ``COMMANDS`` go under ``wirewatch``, its ``STORIES_COMMANDS`` under
+    ``wirewatch stories``."""
     import importlib
 
     for name in module_names:
-        for command in importlib.import_module(name).COMMANDS:
+        module = importlib.import_module(name)
+        for command in getattr(module, "COMMANDS", ()):
             main.add_command(command)
+        for command in getattr(module, "STORIES_COMMANDS", ()):
+            stories.add_command(command)
 
 
-_register(("wirewatch.cli_serve", "wirewatch.cli_ops"))
+_register(("wirewatch.cli_serve", "wirewatch.cli_ops", "wirewatch.cli_stories"))

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from wirewatch.api import pages, routes_feeds, routes_json, routes_live
+from wirewatch.api import pages, routes_feeds, routes_json, routes_live, routes_provenance
 from wirewatch.api.cache import ResponseCache
 from wirewatch.api.catalog import Catalog
 from wirewatch.api.config import ServeConfig
@@ -121,6 +121,7 @@ def create_app(
     async def store_error(request: Request, exc: StoreUnavailable) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
+    app.include_router(routes_provenance.router)
     app.include_router(routes_json.router)
     app.include_router(routes_feeds.router)
     app.include_router(routes_live.router)
