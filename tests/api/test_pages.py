@@ -79,6 +79,22 @@ def test_story_page_has_timeline_and_articles(client: TestClient, ingested: Inge
     assert [a.get("rel") for a in doc.cssselect("ol.articles a")] == ["noopener noreferrer nofollow"] * 4
     partial = client.get(f"/story/{sid}", params={"partial": 1}).text
     assert "<html" not in partial and "<svg" in partial
+    assert "provenance" not in partial  # the list's in-place detail stays light
+
+
+def test_story_page_shows_provenance(client: TestClient, ingested: Ingested) -> None:
+    sid = ingested.stories["grain"]
+    doc = lxml.html.fromstring(client.get(f"/story/{sid}").text)
+    rows = doc.cssselect("section.provenance table.prov tbody tr")
+    assert sorted(r.get("data-article") for r in rows) == sorted(ingested.articles["grain"])
+    api = client.get(f"/stories/{sid}/provenance").json()
+    n = api["independent_outlet_count"]
+    summary = doc.cssselect(".prov-summary")[0].text_content()
+    assert f"{n} independent outlet" in summary and f"{api['reprints']} reprint" in summary
+    first = rows[0].cssselect("td")
+    assert "representative" in first[1].text_content() or "earliest" in first[1].text_content()
+    reprints = [r for r in rows if r.cssselect("td")[5].text_content() != "own version"]
+    assert len(reprints) == api["reprints"] > 0
 
 
 def test_card_fragment_respects_the_topic(client: TestClient, ingested: Ingested) -> None:

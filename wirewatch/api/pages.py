@@ -2,8 +2,10 @@
 
 ``/`` lists story cards (newest updated first, topic chips, title search, older pages by cursor);
 ``/story/{id}`` shows one story's articles and a timeline of which outlet published when (also as
-a fragment the list opens in place); ``/fragments/card/{id}`` is one card, fetched by the page's
-script when a live event says a story appeared or grew.
+a fragment the list opens in place), and on its own page the story's provenance (which articles
+are reprints, how each differs from the representative, how many outlets reported
+independently); ``/fragments/card/{id}`` is one card, fetched by the page's script when a live
+event says a story appeared or grew.
 
 Jinja2 autoescaping is on for every template: titles, summaries and outlet names are text from
 the web and are never trusted as HTML. Links to outlets are emitted only for http(s) URLs.
@@ -21,9 +23,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.templating import Jinja2Templates
 
+from dedupe import DedupeConfig
 from storage import queries
 from storage.queries import valid_id
-from storage.stories import resolve_story
+from storage.stories import provenance, resolve_story
 from wirewatch.api import params
 from wirewatch.api.feed_render import safe_url
 from wirewatch.api.routes_json import story_query
@@ -31,6 +34,8 @@ from wirewatch.api.state import State
 
 router = APIRouter(include_in_schema=False)
 PALETTE = 8
+# Members whose texts the story page compares (its provenance table); the API takes up to 500.
+PROVENANCE_MEMBERS = 200
 
 
 def outlet_class(name: str) -> str:
@@ -177,7 +182,12 @@ def story_page(request: Request, story_id: str, state: State, partial: bool = Qu
             status_code=exc.status_code,
         )
     points, lanes = timeline(view)
-    context = {"view": view, "points": points, "lanes": lanes}
+    context: dict[str, Any] = {"view": view, "points": points, "lanes": lanes, "provenance": None, "sources": {}}
+    if not partial:
+        prov = provenance(state.store, view.story.id, shingle_size=DedupeConfig().shingle_size,
+                          limit=PROVENANCE_MEMBERS)
+        context["provenance"] = prov
+        context["sources"] = {m.article_id: m.source for m in prov.members} if prov else {}
     return templates.TemplateResponse(request, "_detail.html" if partial else "story.html", context)
 
 
