@@ -28,7 +28,9 @@ p:sig:<id>                             string  packed MinHash signature + shingl
                                                with the dedupe window)
 p:hash:content                         hash    content hash -> article id (exact duplicates)
 p:split:<article id>                   set     story ids the article must not join again
-p:events                               stream  story.created / story.updated / article.added
+p:events                               stream  story lifecycle events (story.created, .merged,
+                                               .split, ...; wirewatch/api/README.md) and the raw
+                                               story.updated / article.added
 p:source:<name>                        hash    per-source state (validators, errors, last run)
 p:sources:due                          zset    source name -> next run timestamp
 p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
@@ -176,7 +178,8 @@ class Keys:
     def queue(self) -> str:
         return f"{self.prefix}:queue"
 
-    # -- serving indexes (written by commit.lua's serving block; read by storage.queries)
+    # -- serving indexes (written by commit.lua's serving block and admin.lua, pruned by
+    #    storage.retention; read by storage.queries)
     def source_stories(self, source: str) -> str:
         return f"{self.prefix}:stories:source:{source}"
 

@@ -3,6 +3,13 @@
 Both are single Lua calls (``lua/admin.lua``), atomic against concurrent ingestion. A split is
 remembered: the split articles are not pulled back into their old story by later matches, and the
 two stories are never merged again automatically (an operator can still merge them).
+
+Afterwards the stories read as if ingest had built them from their members: representative,
+title, summary and headline, outlets and topics, and the serving indexes the API filters on
+(``stories:updated``, per-topic and per-outlet story sets, ``topics``). Events: ``story.merged``;
+``story.split`` and ``story.created`` (the new story); ``story.headline_changed`` when a story's
+representative changes title; the raw ``story.updated`` for each. A split must leave the story at
+least one article.
 """
 
 from __future__ import annotations

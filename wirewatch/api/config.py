@@ -21,6 +21,7 @@ LIFECYCLE_EVENTS = (
     "story.outlet_joined",
     "story.headline_changed",
     "story.merged",
+    "story.split",
     "story.quiet",
 )
 ALL_EVENTS = (*LIFECYCLE_EVENTS, "story.updated", "article.added")

@@ -32,7 +32,7 @@ async def events(
     last_event_id: str | None = Header(None, description="Sent by EventSource on reconnect: resume after it."),
 ) -> StreamingResponse:
     """Story events live: story.created, story.outlet_joined, story.headline_changed, story.merged,
-    story.quiet, plus story.updated and article.added. Reconnects resume without gaps."""
+    story.split, story.quiet, plus story.updated and article.added. Reconnects resume without gaps."""
     wanted: frozenset[str] = frozenset()
     if types:
         wanted = frozenset(t.strip() for t in types.split(",") if t.strip())

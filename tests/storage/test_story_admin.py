@@ -1,0 +1,74 @@
+"""Operator merge and split (storage/lua/admin.lua) leave every story and serving index as ingest
+would have built them, refuse what makes no sense, and keep what the operator kept apart apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.connection import Store
+from storage.stories import resolve_story
+from storage.story_admin import merge_stories, split_story
+from storage.story_index import StoryIndex
+from tests.storage.serving import assert_serving_consistent
+from tests.storage.test_story_index import CFG, NOW, add, body
+from wirewatch.errors import InputError
+
+
+def story_of(result: object) -> str:
+    return str(result.story_id)  # type: ignore[attr-defined]
+
+
+def test_split_takes_a_topic_and_an_outlet_along_when_no_member_is_left_with_them(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(11)
+    sid = story_of(add(index, "g1", text, source="outlet-a", title="First", topics=("donbas",)))
+    assert story_of(add(index, "g2", text + " Reported by our desk.", source="outlet-b", title="Second",
+                        topics=("black-sea",))) == sid
+    assert_serving_consistent(store)
+    k = store.keys
+    assert store.text.zscore(k.topic_stories("black-sea"), sid) is not None
+
+    fresh = split_story(store, sid, ["g2"], now=NOW + 60)
+
+    stories = assert_serving_consistent(store)
+    assert stories == {sid: ["g1"], fresh: ["g2"]}
+    assert store.text.zrange(k.topic_stories("black-sea"), 0, -1) == [fresh]
+    assert store.text.zrange(k.topic_stories("donbas"), 0, -1) == [sid]
+    assert store.text.zrange(k.source_stories("outlet-b"), 0, -1) == [fresh]
+    assert store.text.zrange(k.source_stories("outlet-a"), 0, -1) == [sid]
+    # merged back by the operator: one story under both topics again, the split story a stub
+    assert merge_stories(store, sid, fresh, now=NOW + 120) == sid
+    assert assert_serving_consistent(store) == {sid: ["g1", "g2"]}
+    assert resolve_story(store, fresh) == sid
+
+
+def test_split_must_leave_an_article_and_name_only_members(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(12)
+    sid = story_of(add(index, "h1", text))
+    add(index, "h2", text + " More.", source="outlet-b")
+    with pytest.raises(InputError, match="leave at least one article"):
+        split_story(store, sid, ["h1", "h2"], now=NOW)
+    with pytest.raises(InputError, match="not in story"):
+        split_story(store, sid, ["h3"], now=NOW)
+    with pytest.raises(InputError, match="already one"):
+        merge_stories(store, sid, sid, now=NOW)
+    assert assert_serving_consistent(store) == {sid: ["h1", "h2"]}
+
+
+def test_merge_keeps_apart_what_the_merged_story_was_split_from(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    a, c = body(13, 300), body(15, 300)
+    s1 = story_of(add(index, "i1", a))
+    assert story_of(add(index, "i2", a + " Filed later.", source="outlet-b")) == s1
+    s2 = split_story(store, s1, ["i2"], now=NOW)  # i2 kept apart from i1's story
+    s3 = story_of(add(index, "i3", c, source="outlet-c"))
+    assert merge_stories(store, s3, s2, now=NOW) == s3  # s3 absorbs the split story
+    k = store.keys
+    assert store.text.smembers(k.story_apart(s3)) == {s1}
+    assert store.text.smembers(k.story_apart(s1)) == {s3}
+    # a bridging article matching both does not join them again
+    bridge = add(index, "i4", a + " " + c, source="outlet-d")
+    assert bridge.status == "joined"  # type: ignore[attr-defined]
+    assert resolve_story(store, s1) != resolve_story(store, s3)
+    assert_serving_consistent(store)
