@@ -30,7 +30,7 @@ def serve(ctx: click.Context, host: str, port: int, sources_path: str | None) ->
     from wirewatch.api import Catalog, ServeConfig, create_app
 
     settings = _setup(ctx)
-    config = ServeConfig.from_env()
+    config = ServeConfig.from_settings(settings)
     catalog = Catalog.open(sources_path or settings.sources)
     store = open_store(settings)
     try:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from wirewatch.errors import ConfigError
+from wirewatch.events import ALL_EVENTS, LIFECYCLE_EVENTS
 
 
 def _default_data_dir() -> str:
@@ -58,18 +59,34 @@ class Settings:
     pause_after: int = 10
     queue_visibility: int = 60
     drain_seconds: float = 20.0
+    # wirewatch serve (wirewatch.api.ServeConfig is the view the API takes)
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str | None = None
+    webhook_events: tuple[str, ...] = LIFECYCLE_EVENTS
+    webhook_attempts: int = 8
+    webhook_backoff: float = 2.0
+    webhook_backoff_max: float = 300.0
+    webhook_timeout: float = 10.0
+    story_quiet_after: float = 6 * 3600.0
+    feed_size: int = 50
+    api_cache_seconds: float = 10.0
 
     @property
     def effective_user_agent(self) -> str:
         return self.user_agent.replace("{contact_url}", self.contact_url)
 
     def masked(self) -> dict[str, Any]:
-        """The effective settings with secrets (Redis passwords) masked, for ``wirewatch config``."""
+        """The effective settings with secrets (Redis passwords, the webhook key) masked, for
+        ``wirewatch config``."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name == "redis_url" and value:
                 value = mask_url(value)
+            elif f.name == "webhook_secret" and value:
+                value = "***"
+            elif f.name == "webhook_urls":
+                value = tuple(mask_hook(u) for u in value)
             out[f.name] = value
         return out
 
@@ -110,7 +127,23 @@ SETTINGS_DOC: dict[str, str] = {
     "pause_after": "Consecutive failures after which a source is paused (retried daily; sources enable resumes it).",
     "queue_visibility": "Seconds after which a queued run claimed by a dead worker is taken over by another.",
     "drain_seconds": "On SIGTERM, how long in-flight work may take to finish.",
+    "webhook_urls": "Space or comma separated http(s) URLs that receive signed story events (serve).",
+    "webhook_secret": "HMAC-SHA256 key that signs webhook bodies (required with webhook_urls).",
+    "webhook_events": "Event types sent to webhooks, space or comma separated (default: the lifecycle events).",
+    "webhook_attempts": "Deliveries tried per event and URL before it is given up.",
+    "webhook_backoff": "Seconds before the first webhook retry; doubles per attempt (with jitter).",
+    "webhook_backoff_max": "Longest wait between two webhook attempts, in seconds.",
+    "webhook_timeout": "Seconds a webhook receiver may take to answer.",
+    "story_quiet_after": "Seconds without new articles after which story.quiet is announced (0: off).",
+    "feed_size": "Stories per Atom/JSON feed.",
+    "api_cache_seconds": "Longest reuse of a rendered page or feed while its stories are unchanged (0: off).",
 }
+
+# The settings ``wirewatch serve`` hands to the API (wirewatch.api.ServeConfig.from_settings).
+SERVE_SETTINGS = (
+    "webhook_urls", "webhook_secret", "webhook_events", "webhook_attempts", "webhook_backoff",
+    "webhook_backoff_max", "webhook_timeout", "story_quiet_after", "feed_size", "api_cache_seconds",
+)
 
 # A Redis Cluster hash tag ("{ww}", "app:{ww}") keeps every key in one slot; no other braces.
 _PREFIX = re.compile(r"[^{}]*(\{[^{}]+\}[^{}]*)?")
@@ -131,9 +164,23 @@ def mask_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
+def mask_hook(url: str) -> str:
+    """A webhook URL with everything past the host masked: receivers often carry their token in
+    the path or query (and a password in the userinfo)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if parts.path in ("", "/") and not parts.query:
+        return f"{parts.scheme}://{host}{parts.path}"
+    return f"{parts.scheme}://{host}/***"
+
+
 def _coerce(name: str, raw: Any, kind: str) -> Any:
     if raw is None:
         return None
+    if "tuple" in kind:
+        # a TOML list, or one string of space or comma separated items (the environment's form)
+        items = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").split()
+        return tuple(str(x).strip() for x in items if str(x).strip())
     if "bool" in kind:
         if isinstance(raw, bool):
             return raw
@@ -190,7 +237,47 @@ def _validate(s: Settings) -> list[str]:
         problems.append(
             f"redis_url: expected redis://, rediss://, unix:// or redis+sentinel://, got {mask_url(s.redis_url)!r}"
         )
+    problems.extend(serve_problems(**{name: getattr(s, name) for name in SERVE_SETTINGS}))
     return problems
+
+
+def serve_problems(
+    *,
+    webhook_urls: tuple[str, ...],
+    webhook_secret: str | None,
+    webhook_events: tuple[str, ...],
+    webhook_attempts: int,
+    webhook_backoff: float,
+    webhook_backoff_max: float,
+    webhook_timeout: float,
+    story_quiet_after: float,
+    feed_size: int,
+    api_cache_seconds: float,
+) -> list[str]:
+    """What is wrong with the serve settings (shared with ``ServeConfig``, which tests build directly)."""
+    out = []
+    for url in webhook_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            out.append(f"webhook_urls: expected http(s) URLs, got {mask_hook(url)!r}")
+    if webhook_urls and not webhook_secret:
+        out.append("webhook_secret: required when webhook_urls are set (bodies are signed)")
+    unknown = [e for e in webhook_events if e not in ALL_EVENTS]
+    if unknown:
+        out.append(f"webhook_events: unknown {', '.join(unknown)}; known: {', '.join(ALL_EVENTS)}")
+    if webhook_attempts < 1:
+        out.append("webhook_attempts: must be at least 1")
+    if webhook_backoff <= 0 or webhook_backoff_max < webhook_backoff:
+        out.append("webhook_backoff: must be positive and at most webhook_backoff_max")
+    if webhook_timeout <= 0:
+        out.append("webhook_timeout: must be positive")
+    if story_quiet_after < 0:
+        out.append("story_quiet_after: must be 0 (off) or positive")
+    if not 1 <= feed_size <= 500:
+        out.append("feed_size: must be between 1 and 500")
+    if api_cache_seconds < 0:
+        out.append("api_cache_seconds: must be 0 (off) or positive")
+    return out
 
 
 def load_settings(
@@ -229,7 +316,8 @@ def load_settings(
             raw_env = env.get("REDIS_URL")
         if raw_env is None:
             continue
-        if name == "redis_url" and not raw_env.strip():
+        # a blank URL, secret or list is unset (compose files pass ${VAR:-} through)
+        if not raw_env.strip() and (name in ("redis_url", "webhook_secret") or "tuple" in kind):
             continue
         try:
             values[name] = _coerce(f"WIREWATCH_{name.upper()}", raw_env, kind)

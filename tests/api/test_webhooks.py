@@ -19,9 +19,10 @@ from storage.connection import Store
 from storage.story_index import StoryIndex
 from tests.api.builders import BASE, add_article, load_fixture
 from tests.api.conftest import make_app
-from wirewatch.api.config import ServeConfig
+from wirewatch.api.config import LIFECYCLE_EVENTS, ServeConfig
 from wirewatch.api.webhooks import WebhookSender, backoff_delay, group_name, retryable, sign, verify
 from wirewatch.errors import ConfigError
+from wirewatch.settings import load_settings
 
 SECRET = "s3cret-for-tests"
 TEXT = load_fixture()[0]["text"]
@@ -121,10 +122,14 @@ def test_config_needs_a_secret_and_http_urls() -> None:
     with pytest.raises(ConfigError, match="webhook_urls"):
         ServeConfig(webhook_urls=("ftp://example.org/x",), webhook_secret="x")
     with pytest.raises(ConfigError, match="WIREWATCH_WEBHOOK_ATTEMPTS"):
-        ServeConfig.from_env({"WIREWATCH_WEBHOOK_ATTEMPTS": "many"})
-    cfg = ServeConfig.from_env({"WIREWATCH_WEBHOOK_URLS": "https://a.example/h, https://b.example/h",
-                                "WIREWATCH_WEBHOOK_SECRET": "k", "WIREWATCH_STORY_QUIET_AFTER": "600"})
+        load_settings(env={"WIREWATCH_WEBHOOK_ATTEMPTS": "many"}, config_file=None)
+    with pytest.raises(ConfigError, match="webhook_secret"):
+        load_settings(env={"WIREWATCH_WEBHOOK_URLS": "https://a.example/h"}, config_file=None)
+    settings = load_settings(env={"WIREWATCH_WEBHOOK_URLS": "https://a.example/h, https://b.example/h",
+                                  "WIREWATCH_WEBHOOK_SECRET": "k", "WIREWATCH_STORY_QUIET_AFTER": "600"})
+    cfg = ServeConfig.from_settings(settings, background=False)
     assert cfg.webhook_urls == ("https://a.example/h", "https://b.example/h") and cfg.story_quiet_after == 600
+    assert cfg.webhook_secret == "k" and cfg.webhook_events == LIFECYCLE_EVENTS and not cfg.background
 
 
 def test_failed_deliveries_are_retried_then_succeed_signed(store: Store, receiver_factory: Any) -> None:

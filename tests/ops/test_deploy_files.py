@@ -18,7 +18,6 @@ import pytest
 import yaml
 
 from crawlers.sources import load_sources
-from wirewatch.api.config import SERVE_DOC
 from wirewatch.cli import main
 from wirewatch.settings import Settings, load_settings
 
@@ -30,7 +29,7 @@ _VAR = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
 
 
 def known_env() -> set[str]:
-    names = {f"WIREWATCH_{name.upper()}" for name in (*Settings.__dataclass_fields__, *SERVE_DOC)}
+    names = {f"WIREWATCH_{name.upper()}" for name in Settings.__dataclass_fields__}
     return names | EXTRA_ENV
 
 

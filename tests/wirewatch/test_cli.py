@@ -73,6 +73,18 @@ def test_config_masks_secrets() -> None:
     assert "hunter2" not in result.stdout and "redis://u:***@h:6379/0" in result.stdout
 
 
+def test_config_shows_the_serve_settings() -> None:
+    result = invoke(["config"], env={"WIREWATCH_WEBHOOK_URLS": "https://h.example/hook/t0k3n",
+                                     "WIREWATCH_WEBHOOK_SECRET": "k3y", "WIREWATCH_FEED_SIZE": "25"})
+    assert result.exit_code == 0, result.stderr
+    lines = dict(line.split(" = ", 1) for line in result.stdout.splitlines())
+    assert lines["feed_size"].startswith("25    # Stories per Atom/JSON feed.")
+    assert lines["webhook_urls"].startswith("('https://h.example/***',)")
+    assert lines["webhook_secret"].startswith("'***'")
+    assert "t0k3n" not in result.stdout and "k3y" not in result.stdout
+    assert lines["story_quiet_after"].startswith("21600.0")
+
+
 @pytest.mark.parametrize("body", [b"", b"\x00\x01\x02binary", b"<html><body><script>x()</script></body></html>"])
 def test_extract_unusable_page_exits_2(body: bytes) -> None:
     result = invoke(["extract", "-"], stdin=body)

@@ -45,6 +45,41 @@ def test_password_masked() -> None:
 
 def test_every_setting_documented_in_code_and_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    # one table, the configuration section's: `wirewatch config` shows every row of it
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(" `") for line in section.splitlines() if line.startswith("| `WIREWATCH_")}
     for name in Settings.__dataclass_fields__:
         assert name in SETTINGS_DOC
-        assert f"WIREWATCH_{name.upper()}" in readme
+        assert f"WIREWATCH_{name.upper()}" in rows
+    assert rows == {f"WIREWATCH_{name.upper()}" for name in Settings.__dataclass_fields__}
+
+
+def test_serve_settings_from_env_and_file(tmp_path: Path) -> None:
+    f = tmp_path / "wirewatch.toml"
+    f.write_text('webhook_urls = ["https://a.example/hook"]\nwebhook_secret = "k"\nfeed_size = 20\n')
+    s = load_settings(env={"WIREWATCH_CONFIG": str(f), "WIREWATCH_WEBHOOK_EVENTS": "story.merged,story.split",
+                           "WIREWATCH_API_CACHE_SECONDS": "0"})
+    assert s.webhook_urls == ("https://a.example/hook",) and s.webhook_secret == "k" and s.feed_size == 20
+    assert s.webhook_events == ("story.merged", "story.split") and s.api_cache_seconds == 0
+    # a blank list or secret is unset (compose passes ${VAR:-} through)
+    d = load_settings(env={"WIREWATCH_WEBHOOK_EVENTS": " ", "WIREWATCH_WEBHOOK_SECRET": ""})
+    assert d.webhook_events == Settings().webhook_events and d.webhook_secret is None
+    assert d.story_quiet_after == 21600.0 and d.webhook_attempts == 8 and d.webhook_urls == ()
+
+
+def test_serve_settings_validated_with_the_others() -> None:
+    env = {"WIREWATCH_WEBHOOK_URLS": "ftp://a.example/x", "WIREWATCH_WEBHOOK_EVENTS": "story.exploded",
+           "WIREWATCH_FEED_SIZE": "0", "WIREWATCH_CONCURRENCY": "0"}
+    with pytest.raises(ConfigError) as err:
+        load_settings(env=env)
+    msg = str(err.value)
+    for problem in ("webhook_urls", "webhook_secret", "story.exploded", "feed_size", "concurrency"):
+        assert problem in msg
+
+
+def test_webhook_secrets_masked() -> None:
+    s = load_settings(env={"WIREWATCH_WEBHOOK_URLS": "https://u:pw@hooks.example/T0/B1/xyzzy",
+                           "WIREWATCH_WEBHOOK_SECRET": "s3cret"})
+    shown = str(s.masked())
+    assert "s3cret" not in shown and "xyzzy" not in shown and "pw" not in shown
+    assert s.masked()["webhook_urls"] == ("https://hooks.example/***",)
