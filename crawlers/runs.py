@@ -37,9 +37,17 @@ class SourceRun:
     # max-age); 0: it asks nothing; None: not known this run
     poll_hint: float | None = None
     flags: tuple[str, ...] = ()
+    # "<listing|article>:<final HTTP status, or error when no answer came>" -> fetches (/metrics)
+    fetches: dict[str, int] = field(default_factory=dict)
     pending: int = 0
     finished: float | None = None
     on_done: Callable[[SourceRun], None] | None = None
+
+    def count_fetch(self, kind: str, status: int | None) -> None:
+        # bounded label values: a server's made-up status (999) is "other"
+        code = "error" if status is None else str(status) if 100 <= status <= 599 else "other"
+        key = f"{kind}:{code}"
+        self.fetches[key] = self.fetches.get(key, 0) + 1
 
     def begin(self, n: int = 1) -> None:
         self.pending += n

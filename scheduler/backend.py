@@ -22,7 +22,7 @@ from crawlers.urls import canonicalize, clean_url, is_http_url, url_id
 from dedupe import DedupeConfig, fingerprint
 from scheduler.policy import Bounds, Outcome, PollState, plan_next
 from storage.connection import Store
-from storage.source_state import load_states, record_run
+from storage.source_state import SourceState, record_run
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch import timing
 from wirewatch.errors import ExtractionError, StoreUnavailable
@@ -83,12 +83,19 @@ class StoreBackend:
         self.pause_after = pause_after
         # In the queued daemon, a source removed from the config is not rescheduled by its last run.
         self.only_if_present = only_if_present
+        # source name -> its state hash as ``validators`` read it at the run's start. Keyed by name:
+        # a second run of one source in this process replaces it, and the generation check catches that.
+        self._read: dict[str, dict[str, str]] = {}
 
     def validators(self, source: Source) -> Validators:
-        state = load_states(self.store, [source.name])[source.name]
-        trusted, runs, checked = self.store.text.hmget(self.store.keys.source(source.name), *_TRUST_FIELDS)
+        """The source's validators, from one read of its state hash, which is kept for the run's
+        end: ``_record`` plans from it instead of reading it again (the write is refused, and the
+        state read again, if the hash changed meanwhile; see ``storage.source_state.record_run``)."""
+        rec = self.store.text.hgetall(self.store.keys.source(source.name))
+        self._read[source.name] = rec
+        trusted, runs, checked = (rec.get(f) for f in _TRUST_FIELDS)
         return Validators(
-            state.etag, state.last_modified, state.body_hash, trusted=trusted != "0",
+            rec.get("etag", ""), rec.get("last_modified", ""), rec.get("body_hash", ""), trusted=trusted != "0",
             runs_since_check=int(runs or 0), checked_at=float(checked) if checked else None,
         )
 
@@ -162,20 +169,36 @@ class StoreBackend:
         return IngestResult(status, result.article_id, result.story_id)
 
     def run_finished(self, run: SourceRun) -> None:
-        """Record the run and plan the source's next one (adaptive interval, backoff, pause)."""
+        self.finish(run)
+
+    def finish(self, run: SourceRun, *, ack: str | None = None) -> bool:
+        """Record the run and plan the source's next one (adaptive interval, backoff, pause);
+        acknowledge the queue entry ``ack`` in the same write. False when nothing was written."""
         now = self.clock()
         try:
-            self._record(run, now)
+            written = self._record(run, now, ack)
         except Exception as exc:
+            written = False
             log.error("source=%s could not record run state: %s", run.source.name, exc)
         if self.on_run is not None:
             self.on_run(run)
+        return written
 
-    def _record(self, run: SourceRun, now: float) -> None:
+    def _record(self, run: SourceRun, now: float, ack: str | None) -> bool:
+        rec = self._read.pop(run.source.name, None)
+        for _ in range(5):
+            if rec is None:
+                rec = self.store.text.hgetall(self.store.keys.source(run.source.name))
+            if self._write(run, now, ack, rec):
+                return True
+            rec = None  # written meanwhile (another run of this source, `sources enable`): plan again
+        log.warning("source=%s run state kept changing under this run: not recorded", run.source.name)
+        return False
+
+    def _write(self, run: SourceRun, now: float, ack: str | None, rec: dict[str, str]) -> bool:
         source = run.source
-        state = load_states(self.store, [source.name])[source.name]
-        key = self.store.keys.source(source.name)
-        trusted, runs, checked, stored_hint = self.store.text.hmget(key, *_TRUST_FIELDS, _HINT_FIELD)
+        state = SourceState.from_hash(source.name, rec)
+        trusted, runs, checked, stored_hint = (rec.get(f) for f in (*_TRUST_FIELDS, _HINT_FIELD))
         hint = run.poll_hint if run.poll_hint is not None else (float(stored_hint) if stored_hint else None)
         bounds = hinted_bounds(Bounds.for_source(source.every, source.min_every, source.max_every), hint)
         poll = PollState(state.interval, state.consecutive_failures, state.paused, state.last_new_at, state.avg_gap)
@@ -218,5 +241,9 @@ class StoreBackend:
             fields[_HINT_FIELD] = run.poll_hint
         if plan.state.paused and not state.paused:
             log.warning("source=%s %s", source.name, plan.state.paused)
-        record_run(self.store, source.name, fields, next_run=next_run, new=run.new,
-                   only_if_present=self.only_if_present)
+        counters = {f"fetch:{key}": n for key, n in run.fetches.items()}
+        counters.update({"runs:ok" if run.ok else "runs:failed": 1, "items:new": run.new,
+                         "items:duplicate": run.duplicates, "extract:empty": run.empty})
+        return record_run(self.store, source.name, fields, next_run=next_run, new=run.new,
+                          only_if_present=self.only_if_present, expect=rec.get("generation", ""),
+                          counters=counters, ack=ack, now=now)

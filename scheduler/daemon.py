@@ -75,6 +75,7 @@ class Daemon:
         self.leader = Leader(store, self.instance)
         self.is_leader = False
         self._inflight: dict[str, tuple[Claimed, asyncio.Future[SourceRun]]] = {}
+        self._acked: set[str] = set()  # entries the run's own state write acknowledged
         self._sources_mtime = self._mtime()
         self._reload_requested = False
         self.spider: Any = None
@@ -94,12 +95,15 @@ class Daemon:
             log.warning("%s", run.summary())
 
     # -- one source run
-    async def run_source(self, source: Source) -> SourceRun:
+    async def run_source(self, source: Source, *, entry_id: str | None = None) -> SourceRun:
+        """Run ``source`` once; its queue entry ``entry_id`` is acknowledged by the write that
+        records the run (one round trip for both)."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[SourceRun] = loop.create_future()
 
         def finished(run: SourceRun) -> None:
-            self.backend.run_finished(run)
+            if self.backend.finish(run, ack=entry_id) and entry_id is not None:
+                self._acked.add(entry_id)
             if not done.done():
                 done.set_result(run)
 
@@ -264,11 +268,14 @@ class Daemon:
             log.error("dropping malformed queued job %s: %s", claimed.entry_id, exc)
             self.queue.ack(claimed.entry_id)
             return
-        task = asyncio.ensure_future(self.run_source(source))
+        task = asyncio.ensure_future(self.run_source(source, entry_id=claimed.entry_id))
         self._inflight[claimed.entry_id] = (claimed, task)
 
         def landed(t: asyncio.Future[SourceRun]) -> None:
             self._inflight.pop(claimed.entry_id, None)
+            if claimed.entry_id in self._acked:
+                self._acked.discard(claimed.entry_id)
+                return
             if t.cancelled():
                 return
             if t.exception() is not None:

@@ -31,10 +31,16 @@ p:split:<article id>                   set     story ids the article must not jo
 p:events                               stream  story lifecycle events (story.created, .merged,
                                                .split, ...; wirewatch/api/README.md) and the raw
                                                story.updated / article.added
-p:source:<name>                        hash    per-source state (validators, errors, last run)
+p:source:<name>                        hash    per-source state (validators, errors, last run;
+                                               generation: bumped by every write, so a run's
+                                               write made from a stale read is refused)
 p:sources:due                          zset    source name -> next run timestamp
 p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
 p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
+p:daemon:counters                      hash    totals over every run of every daemon, for /metrics:
+                                               fetch:<listing|article>:<HTTP status or error>,
+                                               runs:<ok|failed>, items:<new|duplicate>,
+                                               extract:empty; last_run_at (when a run last landed)
 p:queue                                stream  due source runs (field ``job``: the source as JSON);
                                                consumer group ``crawlers``, acked when the run landed
 p:stories:source:<source>              zset    root story id -> updated timestamp, for every outlet
@@ -173,6 +179,10 @@ class Keys:
     @property
     def leader(self) -> str:
         return f"{self.prefix}:daemon:leader"
+
+    @property
+    def daemon_counters(self) -> str:
+        return f"{self.prefix}:daemon:counters"
 
     @property
     def queue(self) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from storage.connection import Store
+from storage.keys import QUEUE_GROUP
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,37 @@ def _with(state: SourceState, **changes: object) -> SourceState:
     return replace(state, **changes)  # type: ignore[arg-type]
 
 
+# Compare-and-set on the source's generation: the run's fields were planned from the hash as the
+# run read it at its start (one read per run instead of two); any write since (another run of the
+# source, ``sources enable``) bumped the generation, and then nothing is written and the caller
+# plans again from a fresh read. The queue ack and the /metrics counters ride in the same call.
+# KEYS: source hash, due zset, counters hash, queue stream.
+# ARGV: expected generation ('*': any), next run ('' none), 'xx' or '', new articles, now, entry id to ack
+# ('' none), queue group, number of field/value pairs, the pairs, then counter/increment pairs.
+_RECORD = """
+local gen = redis.call('HGET', KEYS[1], 'generation') or ''
+if ARGV[1] ~= '*' and gen ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[8])
+local pairs_ = {}
+for i = 9, 8 + 2 * n do pairs_[#pairs_ + 1] = ARGV[i] end
+pairs_[#pairs_ + 1] = 'generation'
+pairs_[#pairs_ + 1] = (tonumber(gen) or 0) + 1
+redis.call('HSET', KEYS[1], unpack(pairs_))
+if tonumber(ARGV[4]) > 0 then redis.call('HINCRBY', KEYS[1], 'total_new', ARGV[4]) end
+if ARGV[2] ~= '' then
+  if ARGV[3] == 'xx' then redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[9 + 2 * n])
+  else redis.call('ZADD', KEYS[2], ARGV[2], ARGV[9 + 2 * n]) end
+end
+for i = 10 + 2 * n, #ARGV, 2 do redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[3], 'last_run_at', ARGV[5])
+if ARGV[6] ~= '' then
+  redis.call('XACK', KEYS[4], ARGV[7], ARGV[6])
+  redis.call('XDEL', KEYS[4], ARGV[6])
+end
+return 1
+"""
+
+
 def record_run(
     store: Store,
     name: str,
@@ -79,16 +112,29 @@ def record_run(
     next_run: float | None,
     new: int = 0,
     only_if_present: bool = True,
-) -> None:
-    """Write a finished run's state and the source's next run time, in one round trip."""
-    key = store.keys.source(name)
-    pipe = store.text.pipeline(transaction=True)
-    pipe.hset(key, mapping=dict(fields))
-    if new:
-        pipe.hincrby(key, "total_new", new)
-    if next_run is not None:
-        pipe.zadd(store.keys.sources_due, {name: next_run}, xx=only_if_present)
-    pipe.execute()
+    expect: str | None = None,
+    counters: Mapping[str, int] | None = None,
+    ack: str | None = None,
+    now: float | None = None,
+) -> bool:
+    """Write a finished run's state and the source's next run time, in one round trip; add
+    ``counters`` to the daemons' totals (``Keys.daemon_counters``) and acknowledge the queue entry
+    ``ack`` in the same call. With ``expect`` (the ``generation`` field as read, "" when absent),
+    nothing is written and False returned when the hash changed since."""
+    k = store.keys
+    args: list[str | float | int] = [
+        expect if expect is not None else "*", "" if next_run is None else repr(float(next_run)),
+        "xx" if only_if_present else "", new, repr(time.time() if now is None else now), ack or "",
+        QUEUE_GROUP, len(fields),
+    ]
+    for field, value in fields.items():
+        args += [field, value]
+    args.append(name)
+    for field, by in (counters or {}).items():
+        if by:
+            args += [field, by]
+    script = store.text.register_script(_RECORD)
+    return bool(script(keys=[k.source(name), k.sources_due, k.daemon_counters, k.queue], args=args))
 
 
 def set_next_run(store: Store, name: str, when: float, *, only_if_present: bool = False) -> None:
@@ -103,6 +149,7 @@ def resume_source(store: Store, name: str, *, now: float) -> str:
     was = store.text.hget(key, "paused") or ""
     pipe = store.text.pipeline(transaction=True)
     pipe.hset(key, mapping={"paused": "", "consecutive_failures": 0, "flags": ""})
+    pipe.hincrby(key, "generation", 1)  # a run in flight that read the old state plans again
     pipe.zadd(store.keys.sources_due, {name: now})
     pipe.execute()
     return str(was)

@@ -57,6 +57,15 @@ def _short(failure: Failure, max_bytes: int = 0) -> str:
     return f"{type(value).__name__}: {text}" if text else type(value).__name__
 
 
+def _count_failed(run: SourceRun, kind: str, failure: Failure) -> None:
+    """Count a failed fetch by its HTTP status, or as ``error`` when no answer came (timeout,
+    refused, blocked); a request held back by a host's Retry-After was not sent: not a fetch."""
+    if isinstance(failure.value, HostDeferred):
+        return
+    response = getattr(failure.value, "response", None)
+    run.count_fetch(kind, response.status if response is not None else None)
+
+
 def _http_time(value: bytes | None) -> float | None:
     try:
         return parsedate_to_datetime(value.decode("latin-1")).timestamp() if value else None
@@ -175,6 +184,7 @@ class IngestSpider(Spider):
         run: SourceRun = response.meta["run"]
         try:
             run.fetched += 1
+            run.count_fetch("listing", response.status)
             timing.add("fetch", float(response.meta.get("download_latency") or 0.0))
             for out in self._listing(response, run):
                 if isinstance(out, FeedText):
@@ -286,6 +296,7 @@ class IngestSpider(Spider):
         run: SourceRun = request.meta["run"]
         run.error = f"{request.url}: {_short(failure, self._max_bytes)}"
         response = getattr(failure.value, "response", None)
+        _count_failed(run, "listing", failure)
         if response is not None:
             run.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         elif isinstance(failure.value, HostDeferred):
@@ -320,6 +331,7 @@ class IngestSpider(Spider):
         entry: FeedEntry | None = response.meta.get("entry")
         try:
             run.fetched += 1
+            run.count_fetch("article", response.status)
             timing.add("fetch", float(response.meta.get("download_latency") or 0.0))
             run.articles += 1
             overrides = ExtractOverrides(**run.source.selectors) if run.source.selectors else None
@@ -342,6 +354,7 @@ class IngestSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         run: SourceRun = request.meta["run"]
         run.errors += 1
+        _count_failed(run, "article", failure)
         # Keep the listing's previous validators: saving this run's would make the next run a 304
         # (the feed is unchanged) and the failed page would never be asked for again.
         run.etag = run.last_modified = run.body_hash = None

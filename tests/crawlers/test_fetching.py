@@ -120,7 +120,7 @@ def harness_main() -> None:  # pragma: no cover - runs in the subprocess
 
     runs = run_on_reactor(main)
     fields = ("error", "fetched", "new", "duplicates", "errors", "articles", "not_modified", "retry_after",
-              "poll_hint", "conditional", "validators_verdict", "started", "finished")
+              "poll_hint", "conditional", "validators_verdict", "started", "finished", "fetches")
     report = {
         "runs": [{"name": r.source.name, "ok": r.ok, **{f: getattr(r, f) for f in fields}} for r in runs],
         "parses": dict(parses),
@@ -323,6 +323,25 @@ def test_a_server_that_answers_304_over_a_changed_body_is_caught_and_distrusted(
     assert not third.runs["liar"]["conditional"] and third.runs["liar"]["not_modified"]
     assert [h.get("If-None-Match") for p, h in scripted.requests if p == "/feed"] == [None]
     assert third.parses == {}
+
+
+def test_fetches_are_counted_by_final_status_into_the_daemon_counters(settings: Settings, store: Store,
+                                                                     scripted: Scripted) -> None:
+    page = b"<html><body><article><p>" + b"Shelling near the port went on overnight. " * 40 + b"</p></article></body></html>"
+    scripted.routes["/feed"] = lambda h: (200, RSS, rss([("g1", scripted.url("/a")), ("g2", scripted.url("/gone"))]))
+    scripted.routes["/a"] = lambda h: (200, {"Content-Type": "text/html"}, page)
+    scripted.routes["/down"] = lambda h: (503, {"Content-Type": "text/plain"}, b"busy")
+    result = crawl(settings, [source("ok-feed", scripted.url("/feed")), source("down-feed", scripted.url("/down"))],
+                   scrapy={"RETRY_TIMES": 1})
+    assert result.runs["ok-feed"]["fetches"] == {"listing:200": 1, "article:200": 1, "article:404": 1}
+    # retried once by Scrapy: one fetch, counted by its final answer
+    assert result.runs["down-feed"]["fetches"] == {"listing:503": 1}
+    counters = store.text.hgetall(store.keys.daemon_counters)
+    assert abs(float(counters.pop("last_run_at")) - time.time()) < 600
+    assert counters == {
+        "fetch:listing:200": "1", "fetch:article:200": "1", "fetch:article:404": "1", "fetch:listing:503": "1",
+        "runs:ok": "1", "runs:failed": "1", "items:new": "1",
+    }
 
 
 def test_validators_decisions() -> None:
