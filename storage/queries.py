@@ -302,6 +302,35 @@ return cjson.encode(out)
 """
 
 
+_VERSIONS_LUA = """
+-- ARGV: 1 prefix, 2.. story ids. Reply: per id, in order, what its document is built from at a
+-- glance ('' for a story that is gone or merged away). Every writer of a story (a commit, an
+-- operator merge or split, a retention sweep) changes its size or its update time, and the
+-- representative names the summary's source.
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local h = redis.call('HMGET', p .. ':story:' .. ARGV[i], 'updated', 'created', 'size', 'rep', 'summary_rep', 'parent')
+  if (h[1] or h[2]) and (not h[6] or h[6] == '') then
+    out[#out + 1] = table.concat({h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or ''}, ' ')
+  else
+    out[#out + 1] = ''
+  end
+end
+return out
+"""
+
+
+def story_versions(store: Store, story_ids: list[str]) -> list[str]:
+    """Per id, a short token that changes whenever the story's document may have (its update
+    time, size and representative), or '' when the story is gone or merged away: one round trip
+    for a page, so a cache of rendered stories re-reads only the ones that changed."""
+    if not story_ids:
+        return []
+    reply = store.text.register_script(_VERSIONS_LUA)(args=[store.keys.prefix, *story_ids])
+    return [str(v) for v in reply]
+
+
 def _json_list_reply(reply: str | bytes) -> list[Any]:
     data = json.loads(reply)
     return data if isinstance(data, list) else []  # cjson encodes an empty table as {}

@@ -24,6 +24,7 @@ from wirewatch.api import pages, routes_feeds, routes_json, routes_live, routes_
 from wirewatch.api.cache import ResponseCache
 from wirewatch.api.catalog import Catalog
 from wirewatch.api.config import ServeConfig
+from wirewatch.api.fragments import FragmentCache
 from wirewatch.api.live import EventHub
 from wirewatch.api.metrics import ApiMetrics, MetricsMiddleware
 from wirewatch.api.quiet import QuietWatcher
@@ -75,7 +76,9 @@ def create_app(
     metrics = ApiMetrics()
     metrics.watch_store(store)
     state = ApiState(store=store, config=config, catalog=catalog or Catalog(None), metrics=metrics,
-                     hub=EventHub(store), event_maxlen=event_maxlen, cache=ResponseCache(config.api_cache_seconds))
+                     hub=EventHub(store), event_maxlen=event_maxlen, cache=ResponseCache(config.api_cache_seconds),
+                     fragments=FragmentCache(config.api_cache_seconds))
+    metrics.watch_caches(page=state.cache, fragment=state.fragments)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import redis
 from fastapi import APIRouter, Query, Request, Response
@@ -13,8 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from storage import queries
 from storage.source_state import load_states
-from storage.stories import count_stories, get_article, resolve_story
-from wirewatch.api import params
+from storage.stories import get_article, resolve_story
+from wirewatch.api import fragments, health, params
 from wirewatch.api.schemas import (
     ArticleOut,
     ErrorOut,
@@ -105,9 +106,9 @@ def list_stories(
     body = state.cache.get(key, fresh.tag)
     if body is None:
         ids, following, _examined = queries.query_story_ids(state.store, query)
-        stories = queries.story_documents(state.store, ids, max_articles=max_articles,
-                                          link_prefix=base_url(request) + "story/")
-        body = json_bytes({"stories": stories, "next_cursor": following.encode() if following else None})
+        stories = fragments.story_fragments(state.store, state.fragments, ids, max_articles=max_articles,
+                                            link_prefix=base_url(request) + "story/")
+        body = fragments.page_body(stories, following.encode() if following else None)
         state.cache.put(key, fresh.tag, body)
     return Response(body, media_type="application/json", headers=headers)
 
@@ -204,14 +205,25 @@ def list_topics(request: Request, state: State) -> dict[str, Any]:
     return {"topics": out}
 
 
-@router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["meta"])
-def healthz(state: State) -> Any:
-    """200 when Redis answers; 503 (same body shape) when it does not."""
+@router.get("/healthz", response_model=HealthOut, tags=["meta"], responses={
+    503: {"model": HealthOut, "description": "Redis does not answer, or (full check) the daemons are not working."}})
+def healthz(
+    state: State,
+    scope: Literal["full", "api"] = Query(
+        "full", description="full: the API, Redis, the scheduler leader and the work queue; api: this process "
+                            "and Redis only (a liveness check that does not depend on the daemons)."),
+) -> Any:
+    """200 when healthy; 503 with ``reasons`` otherwise (contract: wirewatch/api/README.md)."""
     try:
-        stories = count_stories(state.store)
+        seen = health.observe(state.store, full=scope == "full")
     except redis.RedisError:
-        return JSONResponse({"status": "unavailable", "redis": "unavailable", "stories": None}, status_code=503)
-    return {"status": "ok", "redis": "ok", "stories": stories}
+        return JSONResponse({"status": "unavailable", "scope": scope, "redis": "unavailable", "stories": None,
+                             "reasons": ["Redis does not answer"]}, status_code=503)
+    if scope == "api":
+        return JSONResponse({"status": "ok", "scope": "api", "redis": "ok", "stories": seen.stories, "reasons": []})
+    code, body = health.judge(seen, now=time.time(), watch=state.health,
+                              queue_visibility=state.config.queue_visibility)
+    return JSONResponse(body, status_code=code)
 
 
 @router.get("/metrics", response_class=PlainTextResponse, tags=["meta"],
