@@ -7,9 +7,11 @@ Two horizons, both measured on the time an article was stored (``fetched_at``):
   most of an article's footprint besides its text.
 * the **retention age** (``retention_age``, 0 = forever): past it the article itself goes, with its
   story membership, seen-hash entries and split set. A story that keeps members gets its size,
-  outlets and representative (with its summary) updated; a story left without members goes (hash,
-  members, "kept apart" set, ``stories:updated``, topic and per-outlet index entries, and the topic
-  itself from ``topics`` when no story is left under it), as does the merge stub the article opened.
+  outlets, topics and representative (with its title and summary) updated, and leaves the set of
+  each outlet and topic it no longer has a member from or under; a story left without members
+  goes (hash, members, "kept apart" set, ``stories:updated``, topic and per-outlet index entries),
+  as does the merge stub the article opened. A topic leaves ``topics`` when no story is left
+  under it.
   Events older than the age are trimmed from the stream, which is also capped at
   ``event_stream_maxlen``.
 
@@ -17,7 +19,8 @@ Bucket ids are recomputed from the stored signature (``dedupe.minhash.band_ids``
 scans the index. Deletions run in a Lua script per batch, re-checking each article's age inside it,
 so a sweep racing the daemon never removes a young item. A *deep* sweep also scans the seen hashes
 and the index for entries whose article is gone (entries keyed by URL variants the article record
-does not keep, or written under other dedupe settings); run it now and then (``--deep``).
+does not keep, or written under other dedupe settings), and the story indexes for entries of
+stories merged away or gone (``storage.index_repair``); run it now and then (``--deep``).
 
 In Redis Cluster every key shares the prefix's hash tag, so each script's keys live in one slot;
 the first key is declared so the client routes the call to that slot's node.
@@ -51,6 +54,9 @@ local cutoff = tonumber(ARGV[3])
 local lsh_times = p .. ':lsh:times'
 local by_time = p .. ':articles:by_time'
 local removed, stories = 0, 0
+-- surviving stories that lost a member filed under some topic: their topics are re-checked once
+-- per batch, after the loop
+local touched = {}
 
 local function find(story)
   local cur = story
@@ -95,7 +101,7 @@ local function drop_story(sid)
   redis.call('DEL', skey, skey .. ':members', skey .. ':apart')
 end
 
-local function drop_from_story(aid, story, source)
+local function drop_from_story(aid, story, source, topics)
   local root = find(story)
   local skey = p .. ':story:' .. root
   local mkey = skey .. ':members'
@@ -134,21 +140,53 @@ local function drop_from_story(aid, story, source)
     end
   end
   redis.call('HSET', skey, 'size', left)
+  if topics and topics ~= '' and topics ~= '[]' then touched[root] = true end
   local cur = redis.call('HMGET', skey, 'rep', 'summary_rep')
   if cur[1] == aid or cur[2] == aid then
-    -- the representative left: the longest remaining member takes over, with its summary
+    -- the representative left: the longest remaining member takes over, with its title and
+    -- summary. `headline` (the title last announced) stays: the story's next article announces
+    -- the new title (story.headline_changed), as ingest does.
     local best, best_len = nil, -1
     for _, m in ipairs(redis.call('ZRANGE', mkey, 0, -1)) do
       local len = redis.call('HSTRLEN', p .. ':article:' .. m, 'text')
       if len > best_len then best, best_len = m, len end
     end
-    local text, cut = redis.call('HGET', p .. ':article:' .. best, 'text') or '', 480
+    local f = redis.call('HMGET', p .. ':article:' .. best, 'text', 'title')
+    local text, cut = f[1] or '', 480
     if #text > cut then
       while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
       text = text:sub(1, cut)
     end
-    redis.call('HSET', skey, 'rep', best, 'rep_len', best_len, 'summary', text, 'summary_rep', best)
+    redis.call('HSET', skey, 'rep', best, 'rep_len', best_len, 'summary', text, 'summary_rep', best,
+      'title', f[2] or '')
   end
+end
+
+-- a story's topics are its members' (ingest adds each article's): a topic no member is filed
+-- under any more leaves the story, and the story leaves that topic's set (the topic leaves
+-- `topics` when no story is left under it)
+local function prune_topics(root)
+  local skey = p .. ':story:' .. root
+  local raw = redis.call('HGET', skey, 'topics')
+  if not raw or raw == '' or raw == '[]' or raw == '{}' then return end
+  local have = {}
+  for _, m in ipairs(redis.call('ZRANGE', skey .. ':members', 0, -1)) do
+    local t = redis.call('HGET', p .. ':article:' .. m, 'topics')
+    if t and t ~= '' and t ~= '[]' then
+      for _, x in ipairs(cjson.decode(t)) do have[x] = true end
+    end
+  end
+  local old, keep = cjson.decode(raw), {}
+  for _, t in ipairs(old) do
+    if have[t] then
+      keep[#keep + 1] = t
+    else
+      local tkey = p .. ':topic:' .. t .. ':stories'
+      redis.call('ZREM', tkey, root)
+      if redis.call('ZCARD', tkey) == 0 then redis.call('ZREM', p .. ':topics', t) end
+    end
+  end
+  if #keep < #old then redis.call('HSET', skey, 'topics', #keep > 0 and cjson.encode(keep) or '[]') end
 end
 
 local i = 4
@@ -176,8 +214,8 @@ while ARGV[i] do
         if redis.call('HGET', key, fld) == aid then redis.call('HDEL', key, fld) end
       end
       local akey = p .. ':article:' .. aid
-      local f = redis.call('HMGET', akey, 'story', 'source')
-      if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2]) end
+      local f = redis.call('HMGET', akey, 'story', 'source', 'topics')
+      if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2], f[3]) end
       -- the story this article opened, if since merged into another: only a forwarding stub now
       local parent = redis.call('HGET', p .. ':story:s' .. aid, 'parent')
       if parent and parent ~= '' then drop_story('s' .. aid) end
@@ -186,6 +224,9 @@ while ARGV[i] do
       removed = removed + 1
     end
   end
+end
+for root, _ in pairs(touched) do
+  if redis.call('EXISTS', p .. ':story:' .. root .. ':members') == 1 then prune_topics(root) end
 end
 return {removed, stories}
 """
@@ -241,6 +282,7 @@ class SweepReport:
     seen_cleared: int = 0
     buckets_cleaned: int = 0
     orphans_cleared: int = 0
+    index_entries_cleared: int = 0
     seconds: float = 0.0
     extra: dict[str, int] = field(default_factory=dict)
 
@@ -249,10 +291,10 @@ class SweepReport:
             f"{self.articles_expired} article(s) and {self.stories_expired} story(ies) expired, "
             f"{self.index_expired} more unindexed, {self.events_trimmed} event(s) trimmed"
         )
-        if self.seen_cleared or self.buckets_cleaned or self.orphans_cleared:
+        if self.seen_cleared or self.buckets_cleaned or self.orphans_cleared or self.index_entries_cleared:
             text += (
                 f"; deep: {self.seen_cleared} seen entries, {self.buckets_cleaned} buckets, "
-                f"{self.orphans_cleared} orphans"
+                f"{self.orphans_cleared} orphans, {self.index_entries_cleared} story index entries"
             )
         return f"{text} in {self.seconds:.1f}s"
 
@@ -279,6 +321,9 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
         report.seen_cleared = _gc_seen(store)
         report.buckets_cleaned = _gc_buckets(store, cas)
         report.orphans_cleared = _gc_orphans(store, cas) + _gc_misfiled_seen(store)
+        from storage.index_repair import repair_serving_indexes  # it imports this module's helpers
+
+        report.index_entries_cleared = repair_serving_indexes(store)
     report.seconds = time.monotonic() - started
     record = {name: getattr(report, name) for name in report.__dataclass_fields__ if name != "extra"}
     store.text.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ from storage.connection import Store
 from storage.retention import RetentionPolicy, seen_field, sweep
 from storage.stories import get_stories
 from tests.ops.conftest import Doc, Ingest
+from tests.storage.serving import assert_serving_consistent
 
 DAY = 86400.0
 
@@ -276,3 +278,59 @@ def test_deep_sweep_removes_seen_pairs_misfiled_outside_the_prefix(
     assert report.orphans_cleared == len(stray)
     assert all(key.startswith(prefix) for key in dump(store))
     assert store.text.zcard(store.keys.articles_by_time) == len(corpus)
+
+
+@pytest.mark.parametrize("dedupe_config", [DedupeConfig(window_seconds=int(60 * DAY))])
+def test_a_story_leaves_the_outlet_and_topic_sets_its_expired_members_put_it_in(
+    store: Store, ingest: Ingest, corpus: list[Doc], dedupe_config: DedupeConfig
+) -> None:
+    now = time.time()
+    # copy 1 of every wire story is the only one from outlet-1 and the only one under "energy"
+    for n, doc in enumerate(corpus):
+        old = doc.id.endswith("c1") or doc.id == "s0"
+        ingest(doc, now - (40 * DAY if old else 2 * DAY) + n)
+    k = store.keys
+    story_of = {doc.id: store.text.hget(k.article(doc.id), "story") for doc in corpus}
+    wire_stories = {story_of[d.id] for d in corpus if d.id.startswith("w")}
+    assert set(store.text.zrange(k.source_stories("outlet-1"), 0, -1)) == wire_stories
+    assert set(store.text.zrange(k.topic_stories("energy"), 0, -1)) == wire_stories
+    assert_serving_consistent(store)
+
+    sweep(store, policy(30 * DAY, 60 * DAY), now=now)
+
+    stories = assert_serving_consistent(store, headlines=False)
+    assert wire_stories <= set(stories) and story_of["s0"] not in stories
+    # no story from outlet-1 or under energy is left, so neither index is either
+    for key in (k.source_stories("outlet-1"), k.topic_stories("energy")):
+        assert not store.text.exists(key)
+    assert store.text.zscore(k.topics, "energy") is None
+    for sid in wire_stories:
+        assert json.loads(store.text.hget(k.story(sid), "topics")) == ["ukraine"]
+        assert "outlet-1" not in json.loads(store.text.hget(k.story(sid), "outlets"))
+
+
+def test_deep_sweep_drops_index_entries_of_merged_and_gone_stories(
+    store: Store, ingest: Ingest, corpus: list[Doc]
+) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - DAY + n)
+    k = store.keys
+    good = assert_serving_consistent(store)
+    solo = store.text.hget(k.article("s0"), "story")
+    # what operator merges left behind before they kept the indexes: a merged-away story still
+    # filed under its outlet and topic, and entries naming a story that no longer exists
+    store.text.hset(k.story("sstub"), mapping={"parent": solo, "outlets": '{"outlet-solo": 1}'})
+    for key in (k.source_stories("outlet-solo"), k.source_stories("outlet-0"), k.topic_stories("ukraine"),
+                k.stories_updated):
+        store.text.zadd(key, {"sstub": now, "sgone": now})
+    store.text.zadd(k.source_stories("outlet-9"), {solo: now})  # an outlet the story has no member from
+    store.text.zadd(k.topic_stories("stale-topic"), {"sgone": now})
+    store.text.zadd(k.topics, {"stale-topic": now})
+
+    report = sweep(store, policy(30 * DAY, 60 * DAY), now=now, deep=True)
+
+    # 2 ids in 4 indexes, the outlet-9 and stale-topic entries, and stale-topic in `topics`
+    assert report.index_entries_cleared == 11
+    assert assert_serving_consistent(store) == good
+    assert sweep(store, policy(30 * DAY, 60 * DAY), now=now, deep=True).index_entries_cleared == 0
