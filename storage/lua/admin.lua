@@ -64,25 +64,29 @@ local function rebuild(sid)
   local before = redis.call('HMGET', skey, 'outlets', 'topics', 'headline')
   local members = redis.call('ZRANGE', skey .. ':members', 0, -1, 'WITHSCORES')
   local outlets, topics, tset = {}, {}, {}
-  local first, rep, rep_len, rep_title, rep_text, origin = nil, nil, 0, '', '', ''
+  local first, rep, rep_len, rep_title, origin = nil, nil, 0, '', ''
   for i = 1, #members, 2 do
     local aid, t = members[i], tonumber(members[i + 1])
-    local f = redis.call('HMGET', p .. ':article:' .. aid, 'source', 'topics', 'title', 'text', 'origin')
+    local akey = p .. ':article:' .. aid
+    local f = redis.call('HMGET', akey, 'source', 'topics', 'title', 'origin')
     if f[1] then
       outlets[f[1]] = (outlets[f[1]] or 0) + 1
       for _, tp in ipairs(decode(f[2], {})) do
         if not tset[tp] then topics[#topics + 1] = tp; tset[tp] = true end
       end
-      local text = f[4] or ''
-      local len = chars(text)
       if not rep then
-        first, rep, rep_len, rep_title, rep_text = t, aid, len, f[3] or '', text
-      elseif len > rep_len * 1.15 and t <= first + 21600 then
-        rep, rep_len, rep_title, rep_text = aid, len, f[3] or '', text
+        first, rep, rep_title = t, aid, f[3] or ''
+        rep_len = chars(redis.call('HGET', akey, 'text') or '')
+      elseif t <= first + 21600 and redis.call('HSTRLEN', akey, 'text') > rep_len * 1.15 then
+        -- a text has at least as many bytes as characters: only one long enough in bytes is read
+        -- and counted (most members never are, which keeps a big story's rebuild cheap)
+        local len = chars(redis.call('HGET', akey, 'text') or '')
+        if len > rep_len * 1.15 then rep, rep_len, rep_title = aid, len, f[3] or '' end
       end
-      if origin == '' and f[5] and f[5] ~= '' then origin = f[5] end
+      if origin == '' and f[4] and f[4] ~= '' then origin = f[4] end
     end
   end
+  local rep_text = rep and redis.call('HGET', p .. ':article:' .. rep, 'text') or ''
   local size = #members / 2
   local previous = before[3]
   -- cjson encodes an empty table as {}: the empty outlets map reads the same either way

@@ -72,3 +72,34 @@ def test_merge_keeps_apart_what_the_merged_story_was_split_from(store: Store) ->
     assert bridge.status == "joined"  # type: ignore[attr-defined]
     assert resolve_story(store, s1) != resolve_story(store, s3)
     assert_serving_consistent(store)
+
+
+def test_a_rebuilt_story_keeps_the_representative_ingest_chose(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(16)
+    sid = story_of(add(index, "j1", text, title="Short"))
+    # over 15% longer and filed within six hours of the first copy: ingest makes it the representative
+    assert story_of(add(index, "j2", text + " " + body(17, 120), source="outlet-b", title="Fuller")) == sid
+    assert story_of(add(index, "j3", text + " Third.", source="outlet-c", title="Third")) == sid
+    k = store.keys
+    assert store.text.hget(k.story(sid), "rep") == "j2"
+    before = store.text.xlen(k.events)
+
+    split_story(store, sid, ["j3"], now=NOW + 60)
+
+    assert store.text.hmget(k.story(sid), "rep", "title", "headline") == ["j2", "Fuller", "Fuller"]
+    kinds = [f["type"] for _, f in store.text.xrange(k.events)][before:]
+    assert "story.headline_changed" not in kinds
+    assert_serving_consistent(store)
+
+
+def test_rebuild_of_non_latin_text_cuts_the_summary_between_characters(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    cyrillic = dict(zip("abcdefghijklmnopqrstuvwxyz", "абвгдежзиклмнопрстуфхцчшщ", strict=False))
+    text = "".join(cyrillic.get(c, c) for c in body(18))
+    sid = story_of(add(index, "k1", text, title="Обстріл"))
+    assert story_of(add(index, "k2", text + " Ще.", source="outlet-b", title="Обстріл міста")) == sid
+    fresh = split_story(store, sid, ["k1"], now=NOW + 60)
+    stories = assert_serving_consistent(store)  # summaries: whole characters, as ingest cuts them
+    assert stories == {sid: ["k2"], fresh: ["k1"]}
+    assert store.text.hget(store.keys.story(sid), "title") == "Обстріл міста"
