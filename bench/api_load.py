@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -33,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -167,8 +169,13 @@ def fill(store: Store, args: argparse.Namespace) -> dict[str, Any]:
     retried = not_ok = 0
     t = time.perf_counter()
     done = 0
+    stop_at = time.monotonic() + args.fill_seconds if args.fill_seconds else None
     for batch in batches(planned):
-        items = []
+        if stop_at is not None and time.monotonic() > stop_at:
+            print(f"  fill stopped after {args.fill_seconds} s (--fill-seconds) at {done:,} articles",
+                  file=sys.stderr, flush=True)
+            break
+        items: list[tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]]] = []
         for p in batch:
             title, topics = stories[p.story]
             src = outlet(p.source)
@@ -191,11 +198,81 @@ def fill(store: Store, args: argparse.Namespace) -> dict[str, Any]:
             print(f"  filled {done:,} articles ({rate:,.0f}/s)", file=sys.stderr, flush=True)
     t_commit = time.perf_counter() - t
     return {
-        "articles": len(planned), "stories": len(stories), "misassigned": not_ok, "retried": retried,
+        "articles": done, "articles_planned": len(planned), "stories": len(sizes), "misassigned": not_ok, "retried": retried,
         "mean_story_size": round(sum(sizes.values()) / len(sizes), 2), "largest_story": max(sizes.values()),
         "plan_s": round(t_plan, 1), "fingerprint_s": round(t_fp, 1), "commit_s": round(t_commit, 1),
-        "commits_per_s": round(len(planned) / t_commit),
+        "commits_per_s": round(done / t_commit),
     }
+
+
+def ingest_loop(redis_url: str, prefix: str, rate: float, words: int, stop: Any, counts: Any) -> None:
+    """Articles through ``StoryIndex.add_many`` at ``rate`` a second, one per commit (a live
+    daemon commits as pages arrive), until ``stop`` is set: half are reprints joining one of the
+    200 most recently updated stories (it grows and moves to the top), half start a story.
+    ``counts``: [added, joined as planned, started]."""
+    store = connect(load_settings(env={}, config_file=None, redis_url=redis_url, key_prefix=prefix))
+    cfg = DedupeConfig()
+    index = StoryIndex(store, cfg)
+    run = int(time.time()) % 2000  # article and story numbers apart from the fill's and other runs'
+    rng = random.Random(run)
+    recent: list[str] = []
+    n = 0
+    t0 = time.monotonic()
+    try:
+        while not stop.is_set():
+            wait = t0 + n / rate - time.monotonic()
+            if wait > 0 and stop.wait(wait):
+                break
+            if n % 50 == 0:
+                recent = [sid for sid in store.text.zrange(store.keys.stories_updated, 0, 199, desc=True)
+                          if len(sid) == 17 and sid.endswith("00000000")]
+            joining = bool(recent) and rng.random() < 0.5
+            sid = int(rng.choice(recent)[1:9], 16) if joining else 0x40000000 + run * 100_000 + n
+            member = 0x10000000 + run * 100_000 + n if joining else 0
+            src = outlet(rng.randrange(OUTLETS))
+            text = story_text(sid, words)
+            url = f"https://{src}.example/{sid}/{member}"
+            record = ArticleRecord(f"{sid:08x}{member:08x}", url, url, src, f"Update {n} ({src})",
+                                   text + f" Reporting by {src}.", (), time.time(), "en", src,
+                                   (rng.choice(TOPICS),), None)
+            fp = replace(fingerprint_many([(text, None)], cfg)[0], content_hash=f"live-{run}-{n}")
+            item: tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]] = (record, fp, ())
+            result = index.add_many([item], now=time.time())[0]
+            n += 1
+            counts[0] += 1
+            if result.story_id == f"s{sid:08x}00000000":
+                counts[1 if joining else 2] += 1
+    finally:
+        store.close()
+
+
+class Ingest:
+    """``ingest_loop`` in a child process for the length of a ``with`` block."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.stop = ctx.Event()
+        self.counts = ctx.Array("l", 3)
+        self.proc = ctx.Process(target=ingest_loop, daemon=True, args=(
+            args.redis_url, args.prefix, args.ingest_rate, args.words, self.stop, self.counts))
+        self.started = 0.0
+
+    def __enter__(self) -> Ingest:
+        self.proc.start()
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.proc.join(30)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+    def report(self) -> dict[str, Any]:
+        added, joined, started = self.counts[:]
+        seconds = time.monotonic() - self.started
+        return {"articles_added": added, "joined_planned_story": joined, "started_story": started,
+                "articles_per_s": round(added / seconds, 1)}
 
 
 def free_port() -> int:
@@ -204,14 +281,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(args: argparse.Namespace, port: int, cache_seconds: float) -> subprocess.Popen[bytes]:
+# Servers measured: (api_cache_seconds, fragment cache on, every request a distinct URL). off: no
+# cache; page: the response cache only; page+fragment: both (the shipped behaviour; both follow
+# api_cache_seconds); fragment: both, but every request's URL differs (an ignored parameter), so
+# the page cache never answers: what a request costs when its page is not cached (many clients
+# with their own filters and cursors, or a page that just changed).
+MODES = {"off": (0.0, False, False), "page": (10.0, False, False), "page+fragment": (10.0, True, False),
+         "fragment": (10.0, True, True)}
+
+
+def start_server(args: argparse.Namespace, port: int, mode: str) -> subprocess.Popen[bytes]:
+    cache_seconds, fragments, _ = MODES[mode]
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_") and k != "REDIS_URL"}
     env.update({
         "WIREWATCH_REDIS_URL": args.redis_url, "WIREWATCH_KEY_PREFIX": args.prefix, "WIREWATCH_LOG_LEVEL": "WARNING",
         "WIREWATCH_STORY_QUIET_AFTER": "0", "WIREWATCH_SOURCES": os.devnull + ".absent",
         "WIREWATCH_API_CACHE_SECONDS": str(cache_seconds),
     })
-    cmd = [sys.executable, "-c", "from wirewatch.cli import main; main()", "serve", "--port", str(port)]
+    # The fragment cache has no setting of its own: its byte bound at 0 turns it off.
+    boot = "" if fragments else "import wirewatch.api.fragments as f; f.MAX_BYTES = 0; "
+    cmd = [sys.executable, "-c", boot + "from wirewatch.cli import main; main()", "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -236,11 +325,27 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url: str, *, connections: int, threads: int, seconds: int) -> dict[str, float]:
-    out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True, capture_output=True, text=True,
-    ).stdout
+# Appends v=<run>-<thread>-<n> to every request's URL (``distinct``): the page cache keys on the URL.
+_DISTINCT_LUA = """
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) n = 0 end
+function request()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. "%s" .. "v=%s-" .. tid .. "-" .. n)
+end
+"""
+
+
+def wrk(url: str, *, connections: int, threads: int, seconds: int, distinct: bool = False) -> dict[str, float]:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    with tempfile.TemporaryDirectory() as tmp:
+        if distinct:
+            script = os.path.join(tmp, "distinct.lua")
+            with open(script, "w", encoding="utf-8") as f:
+                f.write(_DISTINCT_LUA % ("&" if "?" in url else "?", os.urandom(4).hex()))
+            cmd[1:1] = ["-s", script]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -250,10 +355,34 @@ def wrk(url: str, *, connections: int, threads: int, seconds: int) -> dict[str, 
             "rps": round(float(rps.group(1))), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def measure(args: argparse.Namespace, store: Store, cache_seconds: float) -> dict[str, Any]:
+_CACHE_LINE = re.compile(r'^wirewatch_api_cache_(hits|misses)_total\{cache="(\w+)"\} ([\d.e+]+)$', re.M)
+
+
+def cache_counts(base: str) -> dict[str, float]:
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return {f"{cache}_{kind}": float(v) for kind, cache, v in _CACHE_LINE.findall(text)}
+
+
+def hit_rates(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Share of lookups each cache answered between two scrapes (a fragment lookup is per story)."""
+    out = {}
+    for cache in ("page", "fragment"):
+        hits = after.get(f"{cache}_hits", 0) - before.get(f"{cache}_hits", 0)
+        misses = after.get(f"{cache}_misses", 0) - before.get(f"{cache}_misses", 0)
+        if hits + misses:
+            out[f"{cache}_hit_rate"] = round(hits / (hits + misses), 3)
+    return out
+
+
+ENDPOINTS = ("first", "deep", "atom-all", "atom-topic")
+
+
+def measure(args: argparse.Namespace, store: Store, mode: str) -> dict[str, Any]:
+    """One server in ``mode``: each endpoint at 1 and ``--connections`` connections, quiet and (with
+    ``--ingest-rate``) while articles arrive."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(args, port, cache_seconds)
+    proc = start_server(args, port, mode)
     try:
         cursor = None
         for _ in range(20):  # 20 pages down: a deep keyset page costs what the first does
@@ -263,23 +392,41 @@ def measure(args: argparse.Namespace, store: Store, cache_seconds: float) -> dic
         first = httpx.get(f"{base}/stories?limit=50", timeout=30).json()["stories"]
         topic = max(TOPICS, key=lambda tp: store.text.zcard(store.keys.topic_stories(tp)))
         urls = {
-            "/stories?limit=50": f"{base}/stories?limit=50",
-            "/stories?limit=50 (page 21)": f"{base}/stories?limit=50&cursor={cursor}",
-            "/feeds/all.atom": f"{base}/feeds/all.atom",
-            f"/feeds/{topic}.atom": f"{base}/feeds/{topic}.atom",
+            "first": ("/stories?limit=50", f"{base}/stories?limit=50"),
+            "deep": ("/stories?limit=50 (page 21)", f"{base}/stories?limit=50&cursor={cursor}"),
+            "atom-all": ("/feeds/all.atom", f"{base}/feeds/all.atom"),
+            "atom-topic": (f"/feeds/{topic}.atom", f"{base}/feeds/{topic}.atom"),
         }
         results: dict[str, Any] = {
             "response_bytes": {"/stories?limit=50": len(json.dumps({"stories": first}))},
             "articles_in_first_page": sum(len(s["articles"]) for s in first),
         }
-        for name, url in urls.items():
-            httpx.get(url, timeout=30)  # warm
-            results[name] = {
-                "1 connection": wrk(url, connections=1, threads=1, seconds=args.seconds),
-                f"{args.connections} connections": wrk(url, connections=args.connections, threads=2,
-                                                       seconds=args.seconds),
-            }
-            print(f"  {name}: {results[name]}", file=sys.stderr, flush=True)
+        conditions = (["quiet"] if args.quiet else []) + (["ingest"] if args.ingest_rate > 0 else [])
+        for condition in conditions:
+            ingest = Ingest(args) if condition == "ingest" else None
+            if ingest is not None:
+                ingest.__enter__()
+            try:
+                out: dict[str, Any] = {}
+                for name in args.endpoints:
+                    label, url = urls[name]
+                    httpx.get(url, timeout=30)  # warm
+                    row = {}
+                    for conns, threads in ((1, 1), (args.connections, 2)):
+                        before = cache_counts(base)
+                        row[f"{conns} connection{'s' if conns > 1 else ''}"] = {
+                            **wrk(url, connections=conns, threads=threads, seconds=args.seconds,
+                                  distinct=MODES[mode][2]),
+                            **hit_rates(before, cache_counts(base)),
+                        }
+                    out[label] = row
+                    print(f"  {mode} {condition} {label}: {row}", file=sys.stderr, flush=True)
+                if ingest is not None:
+                    out["ingest"] = ingest.report()
+            finally:
+                if ingest is not None:
+                    ingest.__exit__(None, None, None)
+            results[condition] = out
         return results
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -305,7 +452,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-fill", action="store_true", help="measure the data a --keep run left")
     ap.add_argument("--keep", action="store_true", help="leave the data in Redis")
+    ap.add_argument("--fill-seconds", type=float, default=0,
+                    help="stop the fill after this long and measure what it stored (0: fill everything)")
+    ap.add_argument("--modes", default=",".join(MODES), help=f"servers to measure, of {', '.join(MODES)}")
+    ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help=f"of {', '.join(ENDPOINTS)}")
+    ap.add_argument("--ingest-rate", type=float, default=10.0,
+                    help="articles/s added while measuring again under ingest (0: quiet only)")
+    ap.add_argument("--no-quiet", dest="quiet", action="store_false", help="measure under ingest only")
     args = ap.parse_args(argv)
+    args.modes = [m for m in args.modes.split(",") if m]
+    args.endpoints = [e for e in args.endpoints.split(",") if e]
+    bad = sorted(set(args.modes) - set(MODES)) + sorted(set(args.endpoints) - set(ENDPOINTS))
+    if bad:
+        ap.error(f"unknown mode or endpoint: {', '.join(bad)}")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is required: apt-get install -y wrk")
     settings = load_settings(env={}, config_file=None, redis_url=args.redis_url, key_prefix=args.prefix)
@@ -324,10 +483,15 @@ def main(argv: list[str] | None = None) -> int:
                             "db_keys": store.text.dbsize()}
         # Uncached: every request reads Redis and renders. Cached: the server's response cache
         # (reused while the index is unchanged, as between two ingests) answers repeat requests.
+        # off: every request reads Redis and renders. page: the response cache (reused while the
+        # index is unchanged: any ingest changes it). page+fragment: also per-story JSON reused
+        # while that story is unchanged (what ships).
         report["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
-        report["load_uncached"] = measure(args, store, 0)
-        report["load_cached"] = measure(args, store, 10)
+        for mode in args.modes:
+            report[f"load_{mode}"] = measure(args, store, mode)
         report["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+        report["stored_after"] = {"stories": store.text.zcard(store.keys.stories_updated),
+                                  "articles": store.text.zcard(store.keys.articles_by_time)}
     finally:
         if not args.keep:
             store.text.flushdb()
