@@ -39,197 +39,12 @@ import numpy as np
 
 from dedupe.minhash import band_ids
 from storage.connection import Store
+from storage.scripts import lua
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 
-_EXPIRE_LUA = """
--- KEYS[1]: the zset the ids were read from (declared so a cluster client routes the call)
--- ARGV: prefix, mode ('index' | 'article'), cutoff, then per article:
---       id, n, n (bucket hash key, field) pairs (Keys.lsh_bucket), m, m (seen key, field) pairs
-local p = ARGV[1]
-local mode = ARGV[2]
-local cutoff = tonumber(ARGV[3])
-local lsh_times = p .. ':lsh:times'
-local by_time = p .. ':articles:by_time'
-local removed, stories = 0, 0
--- surviving stories that lost a member filed under some topic: their topics are re-checked once
--- per batch, after the loop
-local touched = {}
-
-local function find(story)
-  local cur = story
-  for _ = 1, 64 do
-    local parent = redis.call('HGET', p .. ':story:' .. cur, 'parent')
-    if not parent or parent == '' then break end
-    cur = parent
-  end
-  return cur
-end
-
-local function unindex(aid, bands)
-  for b = 1, #bands, 2 do
-    local bkey, band = bands[b], bands[b + 1]
-    local cur = redis.call('HGET', bkey, band)
-    if cur then
-      local keep = {}
-      for id in string.gmatch(cur, '%S+') do
-        if id ~= aid then keep[#keep + 1] = id end
-      end
-      if #keep == 0 then
-        redis.call('HDEL', bkey, band)
-      else
-        redis.call('HSET', bkey, band, table.concat(keep, ' '))
-      end
-    end
-  end
-  local chash = redis.call('HGET', p .. ':article:' .. aid, 'content_hash')
-  if chash and chash ~= '' and redis.call('HGET', p .. ':hash:content', chash) == aid then
-    redis.call('HDEL', p .. ':hash:content', chash)
-  end
-  redis.call('DEL', p .. ':sig:' .. aid)
-  redis.call('ZREM', lsh_times, aid)
-end
-
--- a story record with its members and its "kept apart" set (and its mentions in the others')
-local function drop_story(sid)
-  local skey = p .. ':story:' .. sid
-  for _, other in ipairs(redis.call('SMEMBERS', skey .. ':apart')) do
-    redis.call('SREM', p .. ':story:' .. other .. ':apart', sid)
-  end
-  redis.call('DEL', skey, skey .. ':members', skey .. ':apart')
-end
-
-local function drop_from_story(aid, story, source, topics)
-  local root = find(story)
-  local skey = p .. ':story:' .. root
-  local mkey = skey .. ':members'
-  redis.call('ZREM', mkey, aid)
-  local left = redis.call('ZCARD', mkey)
-  local raw = redis.call('HGET', skey, 'outlets')
-  local outlets = {}
-  if raw and raw ~= '' and raw ~= '{}' then outlets = cjson.decode(raw) end
-  if left == 0 then
-    for src, _ in pairs(outlets) do redis.call('ZREM', p .. ':stories:source:' .. src, root) end
-    raw = redis.call('HGET', skey, 'topics')
-    if raw and raw ~= '' then
-      for _, t in ipairs(cjson.decode(raw)) do
-        local tkey = p .. ':topic:' .. t .. ':stories'
-        redis.call('ZREM', tkey, root)
-        if redis.call('ZCARD', tkey) == 0 then redis.call('ZREM', p .. ':topics', t) end
-      end
-    end
-    redis.call('ZREM', p .. ':stories:updated', root)
-    drop_story(root)
-    stories = stories + 1
-    return
-  end
-  if source and outlets[source] then
-    local n = outlets[source] - 1
-    if n > 0 then
-      outlets[source] = n
-    else
-      outlets[source] = nil
-      redis.call('ZREM', p .. ':stories:source:' .. source, root)
-    end
-    if next(outlets) == nil then
-      redis.call('HSET', skey, 'outlets', '{}')
-    else
-      redis.call('HSET', skey, 'outlets', cjson.encode(outlets))
-    end
-  end
-  redis.call('HSET', skey, 'size', left)
-  if topics and topics ~= '' and topics ~= '[]' then touched[root] = true end
-  local cur = redis.call('HMGET', skey, 'rep', 'summary_rep')
-  if cur[1] == aid or cur[2] == aid then
-    -- the representative left: the longest remaining member takes over, with its title and
-    -- summary. `headline` (the title last announced) stays: the story's next article announces
-    -- the new title (story.headline_changed), as ingest does.
-    local best, best_len = nil, -1
-    for _, m in ipairs(redis.call('ZRANGE', mkey, 0, -1)) do
-      local len = redis.call('HSTRLEN', p .. ':article:' .. m, 'text')
-      if len > best_len then best, best_len = m, len end
-    end
-    local f = redis.call('HMGET', p .. ':article:' .. best, 'text', 'title')
-    local text, cut = f[1] or '', 480
-    if #text > cut then
-      while cut > 0 and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
-      text = text:sub(1, cut)
-    end
-    redis.call('HSET', skey, 'rep', best, 'rep_len', best_len, 'summary', text, 'summary_rep', best,
-      'title', f[2] or '')
-  end
-end
-
--- a story's topics are its members' (ingest adds each article's): a topic no member is filed
--- under any more leaves the story, and the story leaves that topic's set (the topic leaves
--- `topics` when no story is left under it)
-local function prune_topics(root)
-  local skey = p .. ':story:' .. root
-  local raw = redis.call('HGET', skey, 'topics')
-  if not raw or raw == '' or raw == '[]' or raw == '{}' then return end
-  local have = {}
-  for _, m in ipairs(redis.call('ZRANGE', skey .. ':members', 0, -1)) do
-    local t = redis.call('HGET', p .. ':article:' .. m, 'topics')
-    if t and t ~= '' and t ~= '[]' then
-      for _, x in ipairs(cjson.decode(t)) do have[x] = true end
-    end
-  end
-  local old, keep = cjson.decode(raw), {}
-  for _, t in ipairs(old) do
-    if have[t] then
-      keep[#keep + 1] = t
-    else
-      local tkey = p .. ':topic:' .. t .. ':stories'
-      redis.call('ZREM', tkey, root)
-      if redis.call('ZCARD', tkey) == 0 then redis.call('ZREM', p .. ':topics', t) end
-    end
-  end
-  if #keep < #old then redis.call('HSET', skey, 'topics', #keep > 0 and cjson.encode(keep) or '[]') end
-end
-
-local i = 4
-while ARGV[i] do
-  local aid = ARGV[i]
-  local nb = tonumber(ARGV[i + 1])
-  local bands = {}
-  for b = 1, 2 * nb do bands[b] = ARGV[i + 1 + b] end
-  i = i + 2 + 2 * nb
-  local ns = tonumber(ARGV[i])
-  local seen_at = i + 1
-  i = i + 1 + 2 * ns
-  if mode == 'index' then
-    local t = redis.call('ZSCORE', lsh_times, aid)
-    if t and tonumber(t) < cutoff then
-      unindex(aid, bands)
-      removed = removed + 1
-    end
-  else
-    local t = redis.call('ZSCORE', by_time, aid)
-    if t and tonumber(t) < cutoff then
-      if redis.call('ZSCORE', lsh_times, aid) then unindex(aid, bands) end
-      for s = 0, ns - 1 do
-        local key, fld = ARGV[seen_at + 2 * s], ARGV[seen_at + 2 * s + 1]
-        if redis.call('HGET', key, fld) == aid then redis.call('HDEL', key, fld) end
-      end
-      local akey = p .. ':article:' .. aid
-      local f = redis.call('HMGET', akey, 'story', 'source', 'topics')
-      if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2], f[3]) end
-      -- the story this article opened, if since merged into another: only a forwarding stub now
-      local parent = redis.call('HGET', p .. ':story:s' .. aid, 'parent')
-      if parent and parent ~= '' then drop_story('s' .. aid) end
-      redis.call('DEL', akey, p .. ':split:' .. aid)
-      redis.call('ZREM', by_time, aid)
-      removed = removed + 1
-    end
-  end
-end
-for root, _ in pairs(touched) do
-  if redis.call('EXISTS', p .. ':story:' .. root .. ':members') == 1 then prune_topics(root) end
-end
-return {removed, stories}
-"""
 
 # Compare-and-set on one hash field: rewrite (or delete, when the new value is '') only if unchanged.
 _CAS_LUA = """
@@ -309,7 +124,7 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
     started = time.monotonic()
     now = time.time() if now is None else now
     report = SweepReport()
-    script = store.raw.register_script(_EXPIRE_LUA)
+    script = store.raw.register_script(lua("expire.lua"))
     if policy.max_age:
         report.articles_expired, report.stories_expired = _expire(
             store, script, policy, "article", now - policy.max_age

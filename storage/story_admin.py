@@ -14,14 +14,13 @@ least one article.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import redis
 
 from storage.connection import Store
+from storage.scripts import lua
 from wirewatch.errors import InputError, StoreUnavailable
 
-_SCRIPT = resources.files("storage").joinpath("lua", "admin.lua").read_text(encoding="utf-8")
+_SCRIPT = lua("admin.lua")
 
 
 def _call(store: Store, args: list[str | float | int]) -> list[str]:

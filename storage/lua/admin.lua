@@ -12,16 +12,6 @@
 local op, p, now, maxlen = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local ev = p .. ':events'
 
-local function find(story)
-  local cur = story
-  for _ = 1, 64 do
-    local parent = redis.call('HGET', p .. ':story:' .. cur, 'parent')
-    if not parent or parent == '' then break end
-    cur = parent
-  end
-  return cur
-end
-
 local function emit(...)
   redis.call('XADD', ev, 'MAXLEN', '~', maxlen, '*', ...)
 end
@@ -119,11 +109,11 @@ local function headline_event(sid, title, previous)
   end
 end
 
-local story = find(ARGV[5])
+local story = find(p, ARGV[5])
 if redis.call('EXISTS', p .. ':story:' .. story) == 0 then return {'error', 'no such story: ' .. ARGV[5]} end
 
 if op == 'merge' then
-  local other = find(ARGV[6])
+  local other = find(p, ARGV[6])
   if redis.call('EXISTS', p .. ':story:' .. other) == 0 then return {'error', 'no such story: ' .. ARGV[6]} end
   if other == story then return {'error', 'the two stories are already one: ' .. story} end
   local okey = p .. ':story:' .. other
