@@ -83,6 +83,13 @@ def atom_feed(
     updated: datetime,
 ) -> bytes:
     """``story_url`` is a prefix: the story's page is ``story_url + id``."""
+    return atom_document([atom_entry(v, story_url) for v in views], title=title, feed_url=feed_url,
+                         home_url=home_url, updated=updated)
+
+
+def atom_document(entries: Sequence[bytes], *, title: str, feed_url: str, home_url: str, updated: datetime) -> bytes:
+    """The feed around entries serialized by ``atom_entry`` (spliced in as bytes: an entry is the
+    same bytes whichever feed carries it, so the API can keep them per story)."""
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     _el(feed, "id", entry_id("feed:" + feed_url))
     _el(feed, "title", title)
@@ -92,22 +99,34 @@ def atom_feed(
     _el(feed, "link", rel="alternate", type="text/html", href=home_url)
     _el(_el(feed, "author"), "name", "wirewatch")
     _el(feed, "generator", "wirewatch")
-    for view in views:
-        story = view.story
-        entry = _el(feed, "entry")
-        _el(entry, "id", entry_id(story.id))
-        _el(entry, "title", story.title or "(untitled story)", type="text")
-        _el(entry, "updated", iso(story.updated))
-        _el(entry, "published", iso(story.first_seen))
-        # The outlets' articles are linked from the content, not as rel="related" links: those
-        # cost as much to build as the rest of the entry and feed readers do not show them.
-        _el(entry, "link", rel="alternate", type="text/html", href=story_url + story.id)
-        _el(_el(entry, "author"), "name", story.origin or (view.outlets[0][0] if view.outlets else "wirewatch"))
-        for topic in story.topics:
-            _el(entry, "category", term=topic)
-        _el(entry, "summary", view.summary or story.title, type="text")
-        _el(entry, "content", story_html(view), type="html")
-    return bytes(etree.tostring(feed, xml_declaration=True, encoding="utf-8"))
+    head = bytes(etree.tostring(feed, xml_declaration=True, encoding="utf-8"))
+    if not entries:
+        return head
+    return head[: -len(_FEED_END)] + b"".join(entries) + _FEED_END
+
+
+_FEED_END = b"</feed>"
+_ENTRY_NS = f' xmlns="{ATOM_NS}"'.encode()
+
+
+def atom_entry(view: StoryView, story_url: str) -> bytes:
+    """One ``<entry>`` as the feed document serializes it (the namespace is declared once, on
+    the feed)."""
+    story = view.story
+    entry = etree.Element(f"{{{ATOM_NS}}}entry", nsmap={None: ATOM_NS})
+    _el(entry, "id", entry_id(story.id))
+    _el(entry, "title", story.title or "(untitled story)", type="text")
+    _el(entry, "updated", iso(story.updated))
+    _el(entry, "published", iso(story.first_seen))
+    # The outlets' articles are linked from the content, not as rel="related" links: those
+    # cost as much to build as the rest of the entry and feed readers do not show them.
+    _el(entry, "link", rel="alternate", type="text/html", href=story_url + story.id)
+    _el(_el(entry, "author"), "name", story.origin or (view.outlets[0][0] if view.outlets else "wirewatch"))
+    for topic in story.topics:
+        _el(entry, "category", term=topic)
+    _el(entry, "summary", view.summary or story.title, type="text")
+    _el(entry, "content", story_html(view), type="html")
+    return bytes(etree.tostring(entry, encoding="utf-8")).replace(_ENTRY_NS, b"", 1)
 
 
 def json_feed(

@@ -20,9 +20,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from storage import queries
 from storage.connection import Store
+from wirewatch.api import feed_render
 
 # Bytes of serialized stories kept per API process (least recently used go first): ~10,000
 # stories of a default listing, far more than the pages clients poll.
@@ -121,3 +123,47 @@ def story_fragments(
 def page_body(fragments: list[bytes], next_cursor: str | None) -> bytes:
     """``{"stories": [...], "next_cursor": ...}`` from serialized stories, without parsing them."""
     return b'{"stories":[' + b",".join(fragments) + b'],"next_cursor":' + dumps(next_cursor) + b"}"
+
+
+def atom_entries(
+    store: Store, cache: FragmentCache, story_ids: list[str], *, max_articles: int, story_url: str
+) -> tuple[list[bytes], list[datetime]]:
+    """Serialized Atom entries of ``story_ids`` in order (missing and merged-away left out) and
+    each story's update time, kept like ``story_fragments`` keeps JSON documents."""
+    if not cache.enabled:
+        views = queries.story_views(store, story_ids, max_articles=max_articles)
+        return [feed_render.atom_entry(v, story_url) for v in views], [v.story.updated for v in views]
+    versions = dict(zip(story_ids, queries.story_versions(store, story_ids), strict=True))
+    found: dict[str, tuple[bytes, datetime]] = {}
+    stale: list[str] = []
+    flavour = "atom|" + story_url
+    for sid in story_ids:
+        version = versions[sid]
+        if not version:
+            continue
+        updated = _updated(version)
+        body = cache.get((sid, max_articles, flavour), version) if updated is not None else None
+        if body is None or updated is None:
+            stale.append(sid)
+        else:
+            found[sid] = (body, updated)
+    if stale:
+        for view in queries.story_views(store, stale, max_articles=max_articles):
+            sid = view.story.id
+            body = feed_render.atom_entry(view, story_url)
+            found[sid] = (body, view.story.updated)
+            if _updated(versions[sid]) is not None:
+                cache.put((sid, max_articles, flavour), versions[sid], body)
+    kept = [found[sid] for sid in story_ids if sid in found]
+    return [body for body, _ in kept], [updated for _, updated in kept]
+
+
+def _updated(version: str) -> datetime | None:
+    # The version starts with the story's ``updated`` field: the entry's and the feed's update
+    # time come from it on a hit. A story without one (its update time is its first_seen) is
+    # always read.
+    raw = version.split(" ", 1)[0]
+    try:
+        return datetime.fromtimestamp(float(raw), tz=UTC) if raw else None
+    except (ValueError, OverflowError, OSError):
+        return None

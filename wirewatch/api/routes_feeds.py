@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 
 from storage import queries
-from wirewatch.api import feed_render, params
+from wirewatch.api import feed_render, fragments, params
 from wirewatch.api.routes_json import ERRORS, NOT_FOUND
 from wirewatch.api.state import ApiState, State, base_url, etag_for, not_modified
 
@@ -29,7 +29,7 @@ JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
 
 def _serve(
     request: Request, state: ApiState, topic: str, limit: int | None, kind: str, media_type: str,
-    render: Callable[[list[queries.StoryView], str | None], bytes],
+    render: Callable[[str | None, int], bytes],
 ) -> Response:
     """Validators, a 304 when the client's copy is current, else the (cached) rendered feed."""
     if topic != "all":
@@ -48,14 +48,17 @@ def _serve(
         return Response(status_code=304, headers=headers)
     body = state.cache.get(key, fresh.tag)
     if body is None:
-        body = render(_views(state, chosen, size), chosen)
+        body = render(chosen, size)
         state.cache.put(key, fresh.tag, body)
     return Response(body, media_type=media_type, headers=headers)
 
 
+def _query(topic: str | None, size: int) -> queries.StoryQuery:
+    return queries.StoryQuery(limit=size, topic=topic, max_articles=FEED_ARTICLES)
+
+
 def _views(state: ApiState, topic: str | None, size: int) -> list[queries.StoryView]:
-    query = queries.StoryQuery(limit=size, topic=topic, max_articles=FEED_ARTICLES)
-    return queries.query_stories(state.store, query).stories
+    return queries.query_stories(state.store, _query(topic, size)).stories
 
 
 def _title(topic: str) -> str:
@@ -75,11 +78,16 @@ def atom(topic: str, request: Request, state: State, limit: int | None = FEED_LI
     """Atom 1.0: one entry per story, newest updated first; ``all`` is every story."""
     root = base_url(request)
 
-    def render(views: list[queries.StoryView], chosen: str | None) -> bytes:
-        return feed_render.atom_feed(
-            views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
-            home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/",
-            updated=max((v.story.updated for v in views), default=datetime.now(UTC)),
+    def render(chosen: str | None, size: int) -> bytes:
+        # Entries come from the per-story cache: under ingest only the stories that changed are
+        # read and rendered again.
+        ids, _following, _examined = queries.query_story_ids(state.store, _query(chosen, size))
+        entries, times = fragments.atom_entries(state.store, state.fragments, ids, max_articles=FEED_ARTICLES,
+                                                story_url=root + "story/")
+        return feed_render.atom_document(
+            entries, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
+            home_url=root + (f"?topic={quote(topic)}" if chosen else ""),
+            updated=max(times, default=datetime.now(UTC)),
         )
 
     return _serve(request, state, topic, limit, "atom", ATOM_TYPE, render)
@@ -97,9 +105,9 @@ def json_feed(
     """JSON Feed 1.1: one item per story (``_wirewatch`` carries size, outlets and articles)."""
     root = base_url(request)
 
-    def render(views: list[queries.StoryView], chosen: str | None) -> bytes:
+    def render(chosen: str | None, size: int) -> bytes:
         doc: dict[str, Any] = feed_render.json_feed(
-            views, title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
+            _views(state, chosen, size), title=_title(topic), feed_url=str(request.url.remove_query_params("limit")),
             home_url=root + (f"?topic={quote(topic)}" if chosen else ""), story_url=root + "story/",
         )
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
