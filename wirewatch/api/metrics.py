@@ -14,13 +14,18 @@ from typing import Any, Protocol
 
 import redis
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storage.connection import Store
 
 log = logging.getLogger(__name__)
+
+# Story sizes are read at scrape time from the most recently updated stories only: a bounded cost
+# (two round trips) however large the store; older stories rarely change size.
+STORY_SIZE_SAMPLE = 10_000
+STORY_SIZE_BUCKETS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500)
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -87,7 +92,7 @@ class _StoreCollector(Collector):
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         k = self.store.keys
         try:
             pipe = self.store.text.pipeline(transaction=False)
@@ -104,8 +109,29 @@ class _StoreCollector(Collector):
         yield GaugeMetricFamily("wirewatch_articles", "Articles in the store.", value=articles)
         yield GaugeMetricFamily("wirewatch_events_stream_length", "Entries in the events stream.", value=events)
         yield from self._daemon()
+        yield from self._story_sizes()
 
-    def _daemon(self) -> Iterator[GaugeMetricFamily]:
+    def _story_sizes(self) -> Iterator[Metric]:
+        k = self.store.keys
+        try:
+            ids = self.store.text.zrevrange(k.stories_updated, 0, STORY_SIZE_SAMPLE - 1)
+            pipe = self.store.text.pipeline(transaction=False)
+            for sid in ids:
+                pipe.hget(k.story(sid), "size")
+            sizes = [int(s) for s in pipe.execute() if s]
+        except redis.RedisError as exc:
+            log.warning("metrics: story sizes unavailable: %s", exc)
+            return
+        counts = [sum(1 for n in sizes if n <= le) for le in STORY_SIZE_BUCKETS]
+        yield GaugeHistogramMetricFamily(
+            "wirewatch_story_size_articles",
+            f"Articles per story, over the {STORY_SIZE_SAMPLE} most recently updated stories.",
+            buckets=[*((str(le), c) for le, c in zip(STORY_SIZE_BUCKETS, counts, strict=True)),
+                     ("+Inf", len(sizes))],
+            gsum_value=sum(sizes),
+        )
+
+    def _daemon(self) -> Iterator[Metric]:
         """The daemons' shared state in Redis: scheduler lock, heartbeats, work queue, per-source health."""
         from storage.work_queue import WorkQueue
 
@@ -119,7 +145,8 @@ class _StoreCollector(Collector):
             pipe = self.store.text.pipeline(transaction=False)
             for name in names:
                 pipe.hmget(k.source(name), "consecutive_failures", "last_new", "last_duplicates", "flags")
-            states = pipe.execute()
+            pipe.hgetall(k.daemon_counters)
+            *states, counters = pipe.execute()
         except redis.RedisError as exc:
             log.warning("metrics: daemon state unavailable: %s", exc)
             return
@@ -150,6 +177,30 @@ class _StoreCollector(Collector):
             for flag in (flags or "").split():
                 flagged.add_metric([name, flag], 1.0)
         yield from (failures, new, dup, flagged)
+        yield from _counters(counters)
+
+
+def _counters(counters: dict[str, str]) -> Iterator[Metric]:
+    """The daemons' totals (``Keys.daemon_counters``, added to by every run's state write)."""
+    fetches = CounterMetricFamily("wirewatch_fetches", "Listing and article fetches by final HTTP status "
+                                  "(error: no answer: timeout, refused, blocked).", labels=["kind", "status"])
+    runs = CounterMetricFamily("wirewatch_source_runs", "Source runs by outcome.", labels=["outcome"])
+    items = CounterMetricFamily("wirewatch_items", "Listing entries: new articles stored, or already seen.",
+                                labels=["outcome"])
+    for field, value in sorted(counters.items()):
+        kind, _, rest = field.partition(":")
+        if kind == "fetch" and ":" in rest:
+            fetches.add_metric(rest.split(":", 1), float(value))
+        elif kind == "runs":
+            runs.add_metric([rest], float(value))
+        elif kind == "items":
+            items.add_metric([rest], float(value))
+    yield from (fetches, runs, items)
+    yield CounterMetricFamily("wirewatch_extraction_failures", "Article pages whose extraction found no article.",
+                              value=float(counters.get("extract:empty", 0)))
+    if "last_run_at" in counters:
+        yield GaugeMetricFamily("wirewatch_last_run_timestamp_seconds", "Unix time a source run last landed.",
+                                value=float(counters["last_run_at"]))
 
 
 class MetricsMiddleware:
