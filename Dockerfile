@@ -26,7 +26,7 @@ COPY --from=build /opt/wirewatch /opt/wirewatch
 COPY sources.example.yaml /config/sources.yaml
 USER wirewatch
 WORKDIR /var/lib/wirewatch
-# The daemon's heartbeat, checked in Redis; the API service overrides this with /healthz.
+# The daemon's heartbeat, checked in Redis; the API service overrides this with /healthz?scope=api.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["wirewatch", "check"]
 ENTRYPOINT []
 CMD ["wirewatch", "run"]

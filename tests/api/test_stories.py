@@ -182,7 +182,8 @@ def test_topics_lists_configured_and_stored(client: TestClient, ingested: Ingest
 
 
 def test_health_metrics_and_openapi(client: TestClient, ingested: Ingested) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "redis": "ok", "stories": len(ingested.stories)}
+    assert client.get("/healthz", params={"scope": "api"}).json() == {
+        "status": "ok", "scope": "api", "redis": "ok", "stories": len(ingested.stories), "reasons": []}
     client.get("/stories")
     client.get("/stories/sNOPE")
     text = client.get("/metrics").text
@@ -203,8 +204,11 @@ def test_store_down_is_a_503_not_a_500(settings: Settings, sources_file: Path) -
     down = connect(replace(settings, redis_url="redis://127.0.0.1:1/0"), check=False)
     try:
         with TestClient(make_app(down, sources_file)) as c:
-            r = c.get("/healthz")
-            assert r.status_code == 503 and r.json()["redis"] == "unavailable"
+            for scope in ("full", "api"):
+                r = c.get("/healthz", params={"scope": scope})
+                assert r.status_code == 503 and r.json() == {"status": "unavailable", "scope": scope, "redis":
+                                                             "unavailable", "stories": None,
+                                                             "reasons": ["Redis does not answer"]}
             r = c.get("/stories")
             assert r.status_code == 503 and "store unavailable" in r.json()["detail"]
             assert "wirewatch_store_up 0.0" in c.get("/metrics").text

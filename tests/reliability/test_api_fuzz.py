@@ -85,6 +85,10 @@ def test_the_spec_lists_the_endpoints_we_know() -> None:
 def test_no_query_string_or_path_gets_a_5xx(client: TestClient, request: tuple[str, dict[str, str]]) -> None:
     path, query = request
     response = client.get(path, params=query)
+    if path == "/healthz" and response.status_code == 503:
+        # its documented answer once a run outlasts the leader grace (no daemon here): not an error
+        assert response.json()["reasons"], response.text[:300]
+        return
     assert response.status_code < 500, (path, query, response.text[:300])
     if 400 <= response.status_code < 500 and response.headers.get("content-type", "").startswith("application/json"):
         assert response.json().get("detail"), (path, query, response.text[:300])

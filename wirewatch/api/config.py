@@ -33,6 +33,8 @@ class ServeConfig:
     page_size: int = 30
     sse_heartbeat: float = 15.0
     api_cache_seconds: float = _DEFAULTS.api_cache_seconds
+    # the daemons' WIREWATCH_QUEUE_VISIBILITY: /healthz derives its stall bound from it
+    queue_visibility: float = _DEFAULTS.queue_visibility
     # Webhook senders and the quiet watcher; off for an app that only answers requests.
     background: bool = True
 
@@ -52,4 +54,5 @@ class ServeConfig:
         """The serve fields of ``settings`` (already validated), plus ``extra`` test-only knobs."""
         values: dict[str, Any] = {name: getattr(settings, name) for name in SERVE_SETTINGS}
         values["webhook_secret"] = settings.webhook_secret or ""
+        values["queue_visibility"] = settings.queue_visibility
         return cls(**values, **extra)

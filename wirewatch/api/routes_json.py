@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import redis
 from fastapi import APIRouter, Query, Request, Response
@@ -13,8 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from storage import queries
 from storage.source_state import load_states
-from storage.stories import count_stories, get_article, resolve_story
-from wirewatch.api import fragments, params
+from storage.stories import get_article, resolve_story
+from wirewatch.api import fragments, health, params
 from wirewatch.api.schemas import (
     ArticleOut,
     ErrorOut,
@@ -204,14 +204,25 @@ def list_topics(request: Request, state: State) -> dict[str, Any]:
     return {"topics": out}
 
 
-@router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["meta"])
-def healthz(state: State) -> Any:
-    """200 when Redis answers; 503 (same body shape) when it does not."""
+@router.get("/healthz", response_model=HealthOut, tags=["meta"], responses={
+    503: {"model": HealthOut, "description": "Redis does not answer, or (full check) the daemons are not working."}})
+def healthz(
+    state: State,
+    scope: Literal["full", "api"] = Query(
+        "full", description="full: the API, Redis, the scheduler leader and the work queue; api: this process "
+                            "and Redis only (a liveness check that does not depend on the daemons)."),
+) -> Any:
+    """200 when healthy; 503 with ``reasons`` otherwise (contract: wirewatch/api/README.md)."""
     try:
-        stories = count_stories(state.store)
+        seen = health.observe(state.store, full=scope == "full")
     except redis.RedisError:
-        return JSONResponse({"status": "unavailable", "redis": "unavailable", "stories": None}, status_code=503)
-    return {"status": "ok", "redis": "ok", "stories": stories}
+        return JSONResponse({"status": "unavailable", "scope": scope, "redis": "unavailable", "stories": None,
+                             "reasons": ["Redis does not answer"]}, status_code=503)
+    if scope == "api":
+        return JSONResponse({"status": "ok", "scope": "api", "redis": "ok", "stories": seen.stories, "reasons": []})
+    code, body = health.judge(seen, now=state.health.clock(), watch=state.health,
+                              queue_visibility=state.config.queue_visibility)
+    return JSONResponse(body, status_code=code)
 
 
 @router.get("/metrics", response_class=PlainTextResponse, tags=["meta"],

@@ -110,7 +110,28 @@ class TopicsOut(BaseModel):
     topics: list[TopicOut]
 
 
+class LeaderHealth(BaseModel):
+    state: str = Field(description="ok (a daemon holds the scheduler lock) or absent.")
+    instance: str | None = Field(None, description="The holder (host:pid).")
+    absent_seconds: float | None = Field(
+        None, description="How long nobody has held it, as this API process saw it (at most since its start).")
+
+
+class QueueHealth(BaseModel):
+    state: str = Field(description="ok or stalled.")
+    waiting: int = Field(description="Source runs queued, not yet claimed.")
+    pending: int = Field(description="Source runs claimed by a daemon, not yet landed.")
+    oldest_seconds: float | None = Field(None, description="Age of the oldest queued or claimed run.")
+    last_run_seconds: float | None = Field(None, description="Since a run last landed (any daemon).")
+    overdue_seconds: float = Field(0.0, description="How late the most overdue source's run is.")
+    stall_after: float = Field(description="Seconds without progress that count as a stall.")
+
+
 class HealthOut(BaseModel):
-    status: str
+    status: str = Field(description="ok; unhealthy (full check: see reasons); unavailable (Redis).")
+    scope: str = Field("full", description="full (API, Redis and the daemons) or api (this process and Redis).")
     redis: str
     stories: int | None = None
+    leader: LeaderHealth | None = Field(None, description="Full check only.")
+    queue: QueueHealth | None = Field(None, description="Full check only.")
+    reasons: list[str] = Field([], description="Why the check failed, one sentence each.")

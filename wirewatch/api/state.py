@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -14,6 +14,7 @@ from wirewatch.api.cache import ResponseCache
 from wirewatch.api.catalog import Catalog
 from wirewatch.api.config import ServeConfig
 from wirewatch.api.fragments import FragmentCache
+from wirewatch.api.health import HealthWatch
 from wirewatch.api.live import EventHub
 from wirewatch.api.metrics import ApiMetrics
 from wirewatch.api.params import bad_request, check_name
@@ -29,6 +30,7 @@ class ApiState:
     event_maxlen: int
     cache: ResponseCache
     fragments: FragmentCache
+    health: HealthWatch = field(default_factory=HealthWatch)
 
     def topic_filter(self, topic: str | None, *, status: int = 400) -> str | None:
         """``topic`` if known (configured or stored), None for no filter (absent or ``all``)."""
