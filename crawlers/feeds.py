@@ -28,12 +28,11 @@ from typing import Any
 import feedparser
 from lxml import etree
 
+from crawlers.decoding import read_document
 from crawlers.surrogates import encodable_json
 from crawlers.xmlsafety import (
     clean_html,
     clean_xml,
-    decode_document,
-    gunzip_capped,
     http_url,
     local_name,
     parse_date,
@@ -93,15 +92,7 @@ def parse_feed(
     """Parse one feed document. ``url`` (where it was fetched) resolves relative links; ``now``
     bounds plausible dates (default: the current time). ``FeedError`` when ``body`` is not a
     usable feed: empty, binary, HTML, hostile beyond repair, or over ``max_bytes``."""
-    if max_entries < 1 or max_bytes < 1:
-        raise ValueError("max_entries and max_bytes must be positive")
-    if len(body) > max_bytes:
-        raise FeedError(f"document is {len(body):,} bytes, over the {max_bytes:,}-byte limit")
-    if body[:2] == b"\x1f\x8b":
-        body = gunzip_capped(body, max_bytes)
-    if not body.strip():
-        raise FeedError("empty document")
-    decoded = decode_document(body)
+    decoded = read_document(body, max_entries=max_entries, max_bytes=max_bytes, what="document")
     now = now or datetime.now(UTC)
     builder = _Builder(base=http_url(url), now=now, warnings=list(decoded.warnings))
     text = decoded.text.lstrip("\ufeff \t\r\n")

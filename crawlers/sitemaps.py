@@ -14,10 +14,9 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from crawlers.decoding import read_document
 from crawlers.xmlsafety import (
     clean_xml,
-    decode_document,
-    gunzip_capped,
     http_url,
     iterparse_xml,
     local_name,
@@ -60,15 +59,7 @@ def parse_sitemap(
 ) -> ParsedSitemap:
     """Parse one sitemap; ``url`` resolves relative locations, ``now`` bounds plausible dates.
     ``FeedError`` when ``body`` is not a usable sitemap."""
-    if max_entries < 1 or max_bytes < 1:
-        raise ValueError("max_entries and max_bytes must be positive")
-    if len(body) > max_bytes:
-        raise FeedError(f"sitemap is {len(body):,} bytes, over the {max_bytes:,}-byte limit")
-    if body[:2] == b"\x1f\x8b":
-        body = gunzip_capped(body, max_bytes)
-    if not body.strip():
-        raise FeedError("empty sitemap")
-    decoded = decode_document(body)
+    decoded = read_document(body, max_entries=max_entries, max_bytes=max_bytes, what="sitemap")
     collector = _Collector(http_url(url), now or datetime.now(UTC), max_entries)
     collector.warnings.extend(decoded.warnings)
     text = decoded.text.lstrip("\ufeff \t\r\n")
