@@ -34,7 +34,7 @@ import redis
 from crawlers.runs import SourceRun
 from crawlers.sources import Source, SourcesConfig, load_sources, source_from_json, source_to_json
 from scheduler.outage import Outage
-from storage.connection import Store
+from storage.connection import Store, ensure_schema
 from storage.keys import HEARTBEAT_TTL
 from storage.work_queue import Claimed, Leader, WorkQueue
 from wirewatch.errors import ConfigError, StoreUnavailable
@@ -300,11 +300,13 @@ class Daemon:
             self.is_leader = False if self._stop.is_set() else self.leader.acquire_or_renew()
             if self.is_leader and not was:
                 log.info("this instance (%s) now holds the scheduler lock", self.instance)
+                ensure_schema(self.store)  # the lock may have gone with an emptied Redis
                 self.sync_due()
             elif self.is_leader and self.leader.acquired:
                 # still leader, but the lock had gone: Redis restarted without its data (or the lock
                 # expired while this process stalled); the due set may be gone too
                 log.warning("scheduler lock re-acquired (Redis lost it): re-syncing the due set")
+                ensure_schema(self.store)  # an emptied Redis lost the schema stamp too
                 self.sync_due()
             elif was and not self.is_leader:
                 log.info("this instance (%s) no longer holds the scheduler lock", self.instance)

@@ -18,7 +18,7 @@ import pytest
 import redis
 import yaml
 
-from storage.keys import Keys
+from storage.keys import SCHEMA_VERSION, Keys
 from tests.fixturesite import build_world, serve_world
 from tests.reliability.docserver import DocServer
 from tests.reliability.redis_proc import OwnRedis, free_port
@@ -105,6 +105,9 @@ def test_restarted_without_its_data_the_daemon_recovers_and_ingests_again(
             assert count(client) == 0
             assert wait_until(lambda: count(client) >= len(expected), 120), (
                 f"{count(client)} of {len(expected)}\n{daemon.log}")
+            # the emptied Redis lost the schema stamp too: the daemon writes it again, so the data
+            # is not later mistaken for the oldest layout
+            assert client.get(Keys("ww").schema) == str(SCHEMA_VERSION), daemon.log
             assert daemon.sigterm() == 0, daemon.log
         finally:
             daemon.stop()
