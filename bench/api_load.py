@@ -7,15 +7,24 @@
    decision, then the commit script writing article, index, story, serving indexes and events).
    A story's reprints share its text's MinHash signature (``dedupe.fingerprint_many``, computed
    once per story) with their own content hash; the run checks every article landed in its story.
-2. Serve: ``wirewatch serve`` in a subprocess (the real entry point), against the same database.
+   ``--fill-seconds`` stops the fill early and measures what it stored.
+2. Serve: ``wirewatch serve`` in a subprocess (the real entry point), against the same database,
+   once per ``--modes`` entry (``MODES``: caches off, page cache, page + story fragment cache,
+   and the latter with every request a distinct URL so that only the fragment cache can answer).
 3. Load: ``wrk`` on loopback for ``/stories?limit=50``, a deep cursor page, ``/feeds/all.atom`` and
-   one topic's feed, each at 1 connection (latency) and ``--connections`` (throughput); p50/p99
-   and requests per second from wrk's latency distribution.
+   one topic's feed (``--endpoints``), each at 1 connection (latency) and ``--connections``
+   (throughput); p50/p99 and requests per second from wrk's latency distribution, and each
+   cache's hit rate from the server's /metrics. Measured quiet, then again while a child process
+   adds ``--ingest-rate`` articles a second through ``StoryIndex.add_many`` (half reprints that
+   grow a recently updated story, half new stories): the real situation, where every commit
+   invalidates the page cache.
 4. Redis memory: growth of ``used_memory`` over the fill (the server may be shared: see the note).
 
     python -m bench.api_load                        # 100k articles on redis://127.0.0.1:6379/14
     python -m bench.api_load --articles 1000000     # the size
     python -m bench.api_load --skip-fill --keep     # measure again on data left by --keep
+    python -m bench.api_load --redis-url redis://127.0.0.1:6401/0 --articles 1000000 \
+        --fill-seconds 1800 --modes off,page+fragment,fragment --endpoints first,atom-topic
 
 The database is FLUSHED before the fill and after the run (``--keep`` leaves the data).
 Results go in bench/README.md, section "API".
