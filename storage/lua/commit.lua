@@ -35,7 +35,7 @@ local function commit(a, buckets)
       local bucket = redis.call('HGET', bkeys[i], bfields[i])
       bvals[i] = bucket
       if bucket and check then
-        for id in string.gmatch(bucket, '%S+') do
+        for _, id in ipairs(newest(bucket)) do
           if not known[id] then
             local t = redis.call('ZSCORE', p .. ':lsh:times', id)
             if t and tonumber(t) >= min_t then return {'retry'} end
@@ -114,8 +114,7 @@ local function commit(a, buckets)
   redis.call('SET', p .. ':sig:' .. aid, sig)
   redis.call('ZADD', p .. ':lsh:times', now, aid)
   for i = 1, #bkeys do
-    local cur = bvals[i]
-    if cur then redis.call('HSET', bkeys[i], bfields[i], cur .. ' ' .. aid) else redis.call('HSET', bkeys[i], bfields[i], aid) end
+    redis.call('HSET', bkeys[i], bfields[i], bucket_append(bvals[i], aid))
   end
   for i = 1, #a.seen, 2 do redis.call('HSET', a.seen[i], a.seen[i + 1], aid) end
 

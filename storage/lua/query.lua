@@ -31,7 +31,7 @@ local function query(a, readonly)
     local n = #bkeys + 1
     bkeys[n], bfields[n], bvals[n] = key, field, bucket
     if bucket then
-      for id in string.gmatch(bucket, '%S+') do
+      for _, id in ipairs(newest(bucket)) do
         if not seen[id] then
           seen[id] = true
           local t = redis.call('ZSCORE', p .. ':lsh:times', id)

@@ -6,6 +6,7 @@ import random
 import threading
 
 from dedupe import DedupeConfig, fingerprint
+from dedupe.cluster import MAX_PER_BUCKET
 from storage.connection import Store
 from storage.stories import get_article, latest_stories, resolve_story
 from storage.story_index import ArticleRecord, StoryIndex
@@ -156,3 +157,55 @@ def test_batch_with_reprints_inside_the_batch_matches_one_by_one(store: Store) -
     assert {r.round_trips for r in results if r.status == "joined"} == {2}
     assert {r.round_trips for r in results if r.status == "created"} == {1}
     assert sum(r.status == "created" for r in results) == 5
+
+
+def test_a_big_story_gives_a_bounded_number_of_candidates(store: Store) -> None:
+    """Forty reprints fill every bucket of the story; a new reprint's query verifies only the
+    newest MAX_PER_BUCKET of them (as the in-memory clusterer does) and still joins, and the
+    buckets are trimmed as they grow (ids as long as real ones, so the byte bound is reached)."""
+    index = StoryIndex(store, CFG)
+    text = body(7, 500)
+
+    def aid(n: int) -> str:
+        return f"w{n:031d}"
+
+    first = add(index, aid(0), text, source="wire")
+    for n in range(1, 40):
+        joined = add(index, aid(n), text[: len(text) - 7 * n] + f" Reporting by outlet {n}.", source=f"o{n}")
+        assert joined.story_id == first.story_id  # type: ignore[attr-defined]
+    probe = fingerprint(text[:-400], None, CFG)
+    reply = index._script(args=["peek", store.keys.prefix, NOW, CFG.window_seconds, "-", probe.content_hash,
+                                index.buckets(probe)])
+    candidates, _ = StoryIndex._parse_candidates(reply)
+    # each bucket gives its newest 16; the reprints differ a little, so the bands' picks overlap
+    # without being identical: a bound, far below the story's 40 members, and never the oldest ones
+    assert MAX_PER_BUCKET <= len(candidates) <= 2 * MAX_PER_BUCKET
+    assert not {c.article_id for c in candidates} & {aid(n) for n in range(40 - 2 * MAX_PER_BUCKET)}
+    late = add(index, "late", text[:-400], source="late-outlet")
+    assert late.story_id == first.story_id and late.round_trips == 2  # type: ignore[attr-defined]
+    sizes = [len(v.split()) for k in store.text.scan_iter(f"{store.keys.prefix}:lsh:*:*") for v in store.text.hvals(k)]
+    assert max(sizes) <= 20  # trimmed back to the newest 16 once past 640 bytes, not one id per member
+    assert max(sizes) >= MAX_PER_BUCKET
+
+
+def test_commit_retries_when_a_near_duplicate_landed_after_its_query(store: Store) -> None:
+    """Optimistic concurrency: a live article in the buckets that the query did not return sends
+    the commit round again, writing nothing; what the query already saw does not."""
+    index = StoryIndex(store, CFG)
+    text = body(8)
+    seed = add(index, "seed", text + " First version.", source="x")
+    fp = fingerprint(text, None, CFG)
+    head = index._head(record("mine", text, source="a"), fp, index.buckets(fp), NOW)
+    query = index._script(args=["peek", *head[:6]])
+    assert [c.article_id for c in StoryIndex._parse_candidates(query)[0]] == ["seed"]
+    target = seed.story_id  # type: ignore[attr-defined]
+    add(index, "theirs", text + " Another closing line.", source="b")  # another worker, meanwhile
+    reply = index._script(args=["commit", *head, "seed", target, "", ""])
+    assert reply == [b"retry"]
+    assert store.text.exists(store.keys.article("mine")) == 0
+    # with nothing new since its query, the same commit goes through
+    query = index._script(args=["peek", *head[:6]])
+    known = " ".join(c.article_id for c in StoryIndex._parse_candidates(query)[0])
+    assert set(known.split()) == {"seed", "theirs"}
+    reply = index._script(args=["commit", *head, known, target, "", ""])
+    assert reply[0] == b"ok" and reply[1].decode() == target
