@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,7 +38,7 @@ class ExtractPool:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=self.max_tasks,
+                max_tasks_per_child=self.max_tasks, initializer=_exit_with_parent, initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -76,3 +78,19 @@ def _extract(body: bytes, url: str | None, overrides: ExtractOverrides | None) -
     start = time.perf_counter()
     article = extract_article(body, url, overrides=overrides)
     return article, time.perf_counter() - start
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each worker: exit once the daemon that started it is gone. A daemon killed with -9 never
+    shuts its pool down, and its idle workers would otherwise wait forever on the dead pipe."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+# How often a worker checks that its daemon is still there.
+PARENT_CHECK_SECONDS = 1.0
