@@ -124,12 +124,12 @@ def count_stories(store: Store) -> int:
 
 def provenance(store: Store, story_id: str, *, shingle_size: int, limit: int = 500) -> StoryProvenance | None:
     """The provenance of a story (``dedupe.provenance``) from its first ``limit`` members, or None
-    when there is no such story. Three pipelined round trips, all at read time."""
+    when there is no such story. ``story_id`` must be a root story (callers ``resolve_story``
+    first, to redirect); two pipelined round trips, all at read time."""
     k = store.keys
-    sid = resolve_story(store, story_id)
     pipe = store.text.pipeline(transaction=False)
-    pipe.hget(k.story(sid), "rep")
-    pipe.zrange(k.story_members(sid), 0, limit - 1, withscores=True)
+    pipe.hget(k.story(story_id), "rep")
+    pipe.zrange(k.story_members(story_id), 0, limit - 1, withscores=True)
     rep, members = pipe.execute()
     if not members:
         return None
