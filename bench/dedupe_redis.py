@@ -9,7 +9,7 @@ Reported per pipeline: documents per second for signature + LSH query + insert +
 + story assignment, the issue's 5,000/s target); Redis round trips per document (counted on the
 client: a command sent alone, a pipeline or a script call is one); Redis CPU per document (the
 server's ``evalsha`` time from ``INFO commandstats``); and for ours the Redis memory of the dedupe
-index per indexed document (LSH buckets, signature, index times and content hash: ``MEMORY USAGE``
+index per indexed document (the LSH table, index records and content hash: ``MEMORY USAGE``
 summed over those keys) and of everything stored per document (used_memory growth; the article hash
 holds the text too). ``--workers N`` adds a row with N processes indexing one stream at once (every
 Nth document each), as N daemons would: the Redis server is then the limit.
@@ -48,10 +48,10 @@ def _clear(client: Any, pattern: str) -> None:
 def _index_bytes(store: Any) -> int:
     k = store.keys
     total = 0
-    for pattern in (f"{k.lsh_band(0)[:-1]}*", f"{k.sig_prefix}*"):
-        for key in store.text.scan_iter(match=pattern, count=2000):
-            total += int(store.text.memory_usage(key, samples=0) or 0)
-    total += int(store.text.memory_usage(k.content_hashes, samples=0) or 0)
+    for key in store.text.scan_iter(match=f"{k.lsh_record_prefix}*", count=2000):
+        total += int(store.text.memory_usage(key, samples=0) or 0)
+    for key in (k.lsh_table, k.lsh_meta, k.content_hashes):
+        total += int(store.text.memory_usage(key, samples=0) or 0)
     return total
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 from dedupe import DedupeConfig, fingerprint_many
 from storage.connection import Store, connect
 from storage.export import export_articles
+from storage.keys import SCHEMA_VERSION
+from storage.lsh import indexed_count
 from storage.retention import RetentionPolicy, chunked, glob_escape, seen_field, sweep
 from storage.story_index import ArticleRecord, StoryIndex
 from tests.fixturesite import prose, wire
@@ -84,7 +86,7 @@ def family(key: str, prefix: str) -> str:
     if head == "story":
         return "story members" if tail.endswith(":members") else "story"
     if head == "lsh":
-        return "lsh times" if tail == "times" else "lsh buckets"
+        return {"table": "lsh table", "meta": "lsh table"}.get(tail.split(":")[0], "lsh records")
     if head in ("stories", "topic", "seen"):
         return f"{head} index"
     return head
@@ -159,9 +161,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _bench(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     store.text.flushdb()
-    store.text.set(store.keys.schema, 1)
+    store.text.set(store.keys.schema, SCHEMA_VERSION)
     config = DedupeConfig(window_seconds=args.window)
-    policy = RetentionPolicy(max_age=args.retention, index_window=args.window, bands=config.bands,
+    policy = RetentionPolicy(max_age=args.retention, index_window=args.window,
                              event_maxlen=settings.event_stream_maxlen)
     index = StoryIndex(store, config, event_maxlen=settings.event_stream_maxlen)
     base_memory = int(store.text.info("memory")["used_memory"])
@@ -206,7 +208,7 @@ def _bench(store: Store, settings: Settings, args: argparse.Namespace) -> int:
     print(f"Redis {version}; {n} articles fed at {args.per_day}/day over {n / args.per_day:.0f} simulated days "
           f"in {elapsed:.0f}s ({n / elapsed:.0f}/s), hourly sweeps, dedupe window {args.window / DAY:g} days")
     print(f"stored: {articles} articles, {store.text.zcard(k.stories_updated)} stories "
-          f"({dict(statuses)}), {store.text.zcard(k.lsh_times)} still indexed, "
+          f"({dict(statuses)}), {indexed_count(store)} still indexed, "
           f"{store.text.xlen(k.events)} events")
     print(f"text: {text_bytes / n:.0f} bytes/article on average (UTF-8)")
     print(f"prefix keys (MEMORY USAGE): {total / articles:.0f} bytes/article "

@@ -20,6 +20,8 @@ class DedupeConfig:
     fixes the permutations, so signatures stay comparable across restarts and machines;
     ``same_source_threshold``: the stricter Jaccard needed between two articles of the same outlet,
     whose shared page template (briefing header, live-blog shell) must not glue different stories.
+    ``index_slots``: cells per band of the Redis LSH index (``storage/lsh.py``), a power of two;
+    ignored in memory.
     """
 
     shingle_size: int = 5
@@ -30,6 +32,7 @@ class DedupeConfig:
     window_seconds: int = 3 * 86400
     seed: int = 1
     same_source_threshold: float = 0.8
+    index_slots: int = 1 << 16
 
     def __post_init__(self) -> None:
         _check_int("shingle_size", self.shingle_size, 1, 64)
@@ -41,6 +44,9 @@ class DedupeConfig:
         _check_fraction("threshold", self.threshold)
         _check_fraction("containment", self.containment)
         _check_fraction("same_source_threshold", self.same_source_threshold)
+        _check_int("index_slots", self.index_slots, 1 << 8, 1 << 20)
+        if self.index_slots & (self.index_slots - 1):
+            raise ValueError(f"index_slots must be a power of two, got {self.index_slots}")
 
     @property
     def rows(self) -> int:

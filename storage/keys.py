@@ -19,13 +19,17 @@ p:story:<id>:members                   zset    article id -> published-or-fetche
 p:story:<id>:apart                     set     stories an operator split from this one: never merged
 p:stories:updated                      zset    root story id -> updated timestamp (newest first)
 p:topic:<topic>:stories                zset    story id -> updated timestamp
-p:lsh:<band>:<shard>                   hash    LSH bucket (8 hex) -> space separated article ids. A
-                                               band's buckets are spread over 1024 small hashes by
-                                               the first bits of their id, so each stays in Redis's
-                                               compact listpack encoding (see lsh_bucket)
-p:lsh:times                            zset    article id -> indexed at (expiry of index entries)
-p:sig:<id>                             string  packed MinHash signature + shingle count (expires
-                                               with the dedupe window)
+p:lsh:table                            string  the LSH index: per band, `slots` cells of 52 bits
+                                               (BITFIELD u52): the newest article number whose
+                                               bucket maps to the cell, and 20 bits of that bucket's
+                                               id as a tag (storage/lsh.py)
+p:lsh:meta                             hash    slots (cells per band), bands, seq (last article
+                                               number given), floor (oldest number maybe live)
+p:lsh:rec:<n>                          string  index record of article number n: indexed time, id,
+                                               shingle count, content hash, source, published; per
+                                               band the previous article number in the same bucket
+                                               (the chain a lookup walks); the packed signature.
+                                               Deleted when the dedupe window passes
 p:hash:content                         hash    content hash -> article id (exact duplicates)
 p:split:<article id>                   set     story ids the article must not join again
 p:events                               stream  story lifecycle events (story.created, .merged,
@@ -60,7 +64,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Lifetimes (seconds). Index entries live as long as the dedupe window; see settings.
 HEARTBEAT_TTL = 30
@@ -119,35 +123,35 @@ class Keys:
     def topic_stories(self, topic: str) -> str:
         return f"{self.prefix}:topic:{topic}:stories"
 
-    # -- dedupe index
-    def lsh_band(self, band: int) -> str:
-        """The prefix of one band's bucket hashes (``lsh_bucket`` names the hash and field)."""
+    # -- dedupe index (storage/lsh.py)
+    @property
+    def lsh_table(self) -> str:
+        return f"{self.prefix}:lsh:table"
+
+    @property
+    def lsh_meta(self) -> str:
+        return f"{self.prefix}:lsh:meta"
+
+    def lsh_record(self, number: int) -> str:
+        return f"{self.prefix}:lsh:rec:{number}"
+
+    @property
+    def lsh_record_prefix(self) -> str:
+        return f"{self.prefix}:lsh:rec:"
+
+    # -- schema 1's dedupe index: read (then deleted) by the migration to schema 2 only
+    def legacy_lsh_band(self, band: int) -> str:
+        """The prefix of one band's bucket hashes (``p:lsh:<band>:<shard>``)."""
         return f"{self.prefix}:lsh:{band}"
 
-    def lsh_bucket(self, band: int, bucket: str) -> tuple[str, str]:
-        """(hash key, field) of an LSH bucket. 1024 hashes per band keep each hash within Redis's
-        compact listpack encoding (about 30 bytes an entry instead of ~80 in a hashtable) up to
-        ~100k indexed articles, without paying a key's overhead per entry at 10k; the field keeps
-        32 more bits of the bucket id: a collision only adds a candidate the Jaccard check rejects."""
-        return f"{self.prefix}:lsh:{band}:{int(bucket[:3], 16) >> 2:x}", bucket[3:11]
-
-    def lsh_buckets(self, bands: tuple[str, ...]) -> str:
-        """Every band's ``lsh_bucket`` as one space-separated "key field key field ..." string: the
-        dedupe scripts take it as a single argument, because packing 84 separate arguments per
-        article cost more client CPU than the scripts' own work."""
-        p = f"{self.prefix}:lsh:"
-        return " ".join(f"{p}{band}:{int(bucket[:3], 16) >> 2:x} {bucket[3:11]}" for band, bucket in enumerate(bands))
-
     @property
-    def lsh_times(self) -> str:
+    def legacy_lsh_times(self) -> str:
+        """zset article id -> indexed at."""
         return f"{self.prefix}:lsh:times"
 
-    def signature(self, article_id: str) -> str:
+    def legacy_signature(self, article_id: str) -> str:
+        """string: the packed signature of an indexed article."""
         return f"{self.prefix}:sig:{article_id}"
-
-    @property
-    def sig_prefix(self) -> str:
-        return f"{self.prefix}:sig:"
 
     @property
     def content_hashes(self) -> str:

@@ -37,8 +37,16 @@ class Migration:
     apply: Callable[[Store], None]
 
 
-# The chain from version 1 on; empty while the layout is still the first one.
-MIGRATIONS: tuple[Migration, ...] = ()
+def _to_cell_table(store: Store) -> None:
+    from storage.migrate_lsh import migrate_to_cell_table  # it imports storage.retention's helpers
+
+    migrate_to_cell_table(store)
+
+
+# The chain from version 1 on.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "LSH index as one cell table with per-article records (storage/lsh.py)", _to_cell_table),
+)
 
 
 @dataclass(frozen=True, slots=True)

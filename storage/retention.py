@@ -3,8 +3,9 @@
 Two horizons, both measured on the time an article was stored (``fetched_at``):
 
 * the **dedupe window** (``dedupe_window``): past it an article can no longer join a story, so its
-  index entries go: LSH bucket entries, signature, content-hash entry, ``lsh:times`` entry. This is
-  most of an article's footprint besides its text.
+  index entries go: its index record (signature and bucket chains, ``storage/lsh.py``) and its
+  content-hash entry. Records go oldest first, from the index's floor up, in the order they were
+  written; lookups already ignore them once outside the window.
 * the **retention age** (``retention_age``, 0 = forever): past it the article itself goes, with its
   story membership, seen-hash entries and split set. A story that keeps members gets its size,
   outlets, topics and representative (with its title and summary) updated, and leaves the set of
@@ -15,12 +16,11 @@ Two horizons, both measured on the time an article was stored (``fetched_at``):
   Events older than the age are trimmed from the stream, which is also capped at
   ``event_stream_maxlen``.
 
-Bucket ids are recomputed from the stored signature (``dedupe.minhash.band_ids``), so a sweep never
-scans the index. Deletions run in a Lua script per batch, re-checking each article's age inside it,
-so a sweep racing the daemon never removes a young item. A *deep* sweep also scans the seen hashes
-and the index for entries whose article is gone (entries keyed by URL variants the article record
-does not keep, or written under other dedupe settings), and the story indexes for entries of
-stories merged away or gone (``storage.index_repair``); run it now and then (``--deep``).
+Deletions run in a Lua script per batch, re-checking each item's age inside it, so a sweep racing
+the daemon never removes a young item. A *deep* sweep also scans the seen hashes and the
+content-hash index for entries whose article is gone or unindexed (entries keyed by URL variants
+the article record does not keep), and the story indexes for entries of stories merged away or
+gone (``storage.index_repair``); run it now and then (``--deep``).
 
 In Redis Cluster every key shares the prefix's hash tag, so each script's keys live in one slot;
 the first key is declared so the client routes the call to that slot's node.
@@ -35,9 +35,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from dedupe.minhash import band_ids
 from storage.connection import Store
 from storage.scripts import lua
 
@@ -60,7 +57,6 @@ class RetentionPolicy:
 
     max_age: int
     index_window: int
-    bands: int
     event_maxlen: int
     batch: int = BATCH
 
@@ -69,8 +65,6 @@ class RetentionPolicy:
             raise ValueError(f"max_age must be 0 (forever) or positive, got {self.max_age}")
         if self.index_window < 1:
             raise ValueError(f"index_window must be positive, got {self.index_window}")
-        if self.bands < 1:
-            raise ValueError(f"bands must be positive, got {self.bands}")
         if self.event_maxlen < 1:
             raise ValueError(f"event_maxlen must be positive, got {self.event_maxlen}")
         if self.batch < 1:
@@ -82,7 +76,6 @@ class RetentionPolicy:
         return cls(
             max_age=settings.retention_age,
             index_window=dedupe.window_seconds,
-            bands=dedupe.bands,
             event_maxlen=settings.event_stream_maxlen,
         )
 
@@ -95,7 +88,6 @@ class SweepReport:
     events_trimmed: int = 0
     # deep sweep only: stale entries found by scanning
     seen_cleared: int = 0
-    buckets_cleaned: int = 0
     orphans_cleared: int = 0
     index_entries_cleared: int = 0
     seconds: float = 0.0
@@ -106,9 +98,9 @@ class SweepReport:
             f"{self.articles_expired} article(s) and {self.stories_expired} story(ies) expired, "
             f"{self.index_expired} more unindexed, {self.events_trimmed} event(s) trimmed"
         )
-        if self.seen_cleared or self.buckets_cleaned or self.orphans_cleared or self.index_entries_cleared:
+        if self.seen_cleared or self.orphans_cleared or self.index_entries_cleared:
             text += (
-                f"; deep: {self.seen_cleared} seen entries, {self.buckets_cleaned} buckets, "
+                f"; deep: {self.seen_cleared} seen entries, "
                 f"{self.orphans_cleared} orphans, {self.index_entries_cleared} story index entries"
             )
         return f"{text} in {self.seconds:.1f}s"
@@ -134,7 +126,6 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
     if deep:
         cas = store.raw.register_script(_CAS_LUA)
         report.seen_cleared = _gc_seen(store)
-        report.buckets_cleaned = _gc_buckets(store, cas)
         report.orphans_cleared = _gc_orphans(store, cas) + _gc_misfiled_seen(store)
         from storage.index_repair import repair_serving_indexes  # it imports this module's helpers
 
@@ -148,50 +139,36 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
 
 def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutoff: float) -> tuple[int, int]:
     k = store.keys
-    zkey = k.lsh_times if mode == "index" else k.articles_by_time
     removed = stories = 0
+    if mode == "index":
+        # index records expire oldest first from the floor (storage/lsh.py): no ids to look up
+        while True:
+            done, _, more = script(keys=[k.lsh_meta], args=[k.prefix, mode, repr(cutoff), policy.batch])
+            removed += int(done)
+            if not int(more):
+                return removed, 0
     while True:
-        ids = [str(i) for i in store.text.zrangebyscore(zkey, "-inf", f"({cutoff!r}", start=0, num=policy.batch)]
+        ids = [str(i) for i in store.text.zrangebyscore(k.articles_by_time, "-inf", f"({cutoff!r}", start=0,
+                                                        num=policy.batch)]
         if not ids:
             break
         pipe = store.raw.pipeline(transaction=False)
         for aid in ids:
-            pipe.get(k.signature(aid))
-            if mode == "article":
-                pipe.hmget(k.article(aid), "source", "canonical_url", "url", "guid")
+            pipe.hmget(k.article(aid), "source", "canonical_url", "url", "guid")
         replies = pipe.execute()
-        step = 1 if mode == "index" else 2
-        sigs = replies[::step]
-        bands = _bands(sigs, policy.bands)
         args: list[Any] = [k.prefix, mode, repr(cutoff)]
-        for n, aid in enumerate(ids):
-            args += [aid, len(bands[n])]
-            args += [part for band, bucket in enumerate(bands[n]) for part in k.lsh_bucket(band, bucket)]
-            pairs = _seen_pairs(store, replies[2 * n + 1]) if mode == "article" else []
-            args.append(len(pairs))
+        for aid, fields in zip(ids, replies, strict=True):
+            pairs = _seen_pairs(store, fields)
+            args += [aid, len(pairs)]
             for key, fld in pairs:
                 args += [key, fld]
-        done, gone = script(keys=[zkey], args=args)
+        done, gone = script(keys=[k.articles_by_time], args=args)
         removed += int(done)
         stories += int(gone)
         if int(done) == 0:
             # every id was re-stamped younger meanwhile (re-added): nothing left to do this round
             break
     return removed, stories
-
-
-def _bands(sigs: Sequence[bytes | None], bands: int) -> list[tuple[str, ...]]:
-    """LSH bucket ids recomputed from packed signatures (none where the signature is missing)."""
-    out: list[tuple[str, ...]] = [() for _ in sigs]
-    by_length: dict[int, list[int]] = {}
-    for n, sig in enumerate(sigs):
-        if sig and len(sig) % 4 == 0 and len(sig) // 4 >= bands:
-            by_length.setdefault(len(sig), []).append(n)
-    for length, rows in by_length.items():
-        matrix = np.frombuffer(b"".join(sigs[n] or b"" for n in rows), dtype="<u4").reshape(len(rows), length // 4)
-        for n, ids in zip(rows, band_ids(matrix.astype(np.uint32), bands), strict=True):
-            out[n] = ids
-    return out
 
 
 def _seen_pairs(store: Store, fields: list[bytes | None]) -> list[tuple[str, str]]:
@@ -248,34 +225,11 @@ def _gc_seen(store: Store) -> int:
     return cleared
 
 
-def _gc_buckets(store: Store, cas: Any) -> int:
-    """Rewrite LSH buckets that still name unindexed articles (left by other dedupe settings)."""
-    k = store.keys
-    cleaned = 0
-    band_keys = [key for key in store.text.scan_iter(match=glob_escape(k.lsh_band(0))[:-1] + "*", count=500)
-                 if key != k.lsh_times]
-    for key in band_keys:
-        for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
-            ids = sorted({aid for _, value in chunk for aid in value.split()})
-            live = _indexed(store, ids)
-            for bucket, value in chunk:
-                keep = [aid for aid in value.split() if aid in live]
-                if len(keep) != len(value.split()):
-                    cleaned += int(cas(keys=[key], args=[bucket, value, " ".join(keep)]))
-    return cleaned
-
-
 def _gc_orphans(store: Store, cas: Any) -> int:
-    """Signatures and content-hash entries of articles no longer indexed."""
+    """Content-hash entries of articles no longer indexed (the sweep drops the entry with the
+    article's index record; these are left by a record deleted some other way)."""
     k = store.keys
     cleared = 0
-    sig_len = len(k.signature(""))
-    for chunk in chunked(store.text.scan_iter(match=glob_escape(k.sig_prefix) + "*", count=500), 500):
-        live = _indexed(store, [key[sig_len:] for key in chunk])
-        stale = [key for key in chunk if key[sig_len:] not in live]
-        for key in stale:
-            # one key per DEL: in a cluster a multi-key DEL must stay within a slot anyway
-            cleared += int(store.text.delete(key))
     for chunk in chunked(store.text.hscan_iter(k.content_hashes, count=1000), 1000):
         live = _indexed(store, [aid for _, aid in chunk])
         for chash, aid in chunk:
@@ -301,7 +255,15 @@ def _gc_misfiled_seen(store: Store) -> int:
 
 
 def _indexed(store: Store, ids: Sequence[str]) -> set[str]:
+    """The articles among ``ids`` that still have their index record."""
     if not ids:
         return set()
-    scores = store.text.zmscore(store.keys.lsh_times, list(ids))
-    return {aid for aid, score in zip(ids, scores, strict=True) if score is not None}
+    k = store.keys
+    numbers = store.text.pipeline(transaction=False)
+    for aid in ids:
+        numbers.hget(k.article(aid), "lsh_n")
+    pairs = [(aid, n) for aid, n in zip(ids, numbers.execute(), strict=True) if n]
+    exists = store.text.pipeline(transaction=False)
+    for _, n in pairs:
+        exists.exists(k.lsh_record(int(n)))
+    return {aid for (aid, _), found in zip(pairs, exists.execute(), strict=True) if found}

@@ -121,7 +121,7 @@ def collect(store: Store, *, measure_keys: bool = False) -> StoreStats:
     pipe = store.text.pipeline(transaction=False)
     pipe.zcard(k.articles_by_time)
     pipe.zcard(k.stories_updated)
-    pipe.zcard(k.lsh_times)
+    pipe.hmget(k.lsh_meta, "seq", "floor")
     pipe.xlen(k.events)
     pipe.zcard(k.sources_due)
     pipe.zrange(k.articles_by_time, 0, 0, withscores=True)
@@ -138,7 +138,8 @@ def collect(store: Store, *, measure_keys: bool = False) -> StoreStats:
     return StoreStats(
         articles=int(articles),
         stories=int(stories),
-        indexed=int(indexed),
+        # article numbers given and not yet expired (storage/lsh.py): live index records, at most
+        indexed=max(0, int(indexed[0] or 0) - int(indexed[1] or 1) + 1),
         events=int(events),
         sources=int(sources),
         oldest_article=_ts(oldest[0][1]) if oldest else None,

@@ -27,6 +27,7 @@ from redis.cluster import RedisCluster
 
 from dedupe import Candidate, Decision, DedupeConfig, Fingerprint, Match, decide
 from storage.connection import Store
+from storage.lsh import cells, cells_many, ensure_layout
 from storage.scripts import lua
 from wirewatch import timing
 from wirewatch.errors import StoreUnavailable
@@ -71,6 +72,17 @@ class StoryIndex:
         self.config = config
         self.event_maxlen = event_maxlen
         self._script = store.raw.register_script(lua("query.lua", "commit.lua", "dedupe.lua"))
+        self._slots: int | None = None
+
+    @property
+    def slots(self) -> int:
+        """Cells per band of the stored index (read once; see ``storage.lsh.ensure_layout``)."""
+        if self._slots is None:
+            try:
+                self._slots = ensure_layout(self.store, bands=self.config.bands, slots=self.config.index_slots).slots
+            except redis.RedisError as exc:
+                raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
+        return self._slots
 
     def add(
         self,
@@ -97,16 +109,24 @@ class StoryIndex:
         now = time.time() if now is None else now
         results: list[Assignment | None] = [None] * len(items)
         trips = [0] * len(items)
-        buckets = [self.buckets(fp) for _, fp, _ in items]
-        for wave in _waves([fp.bands for _, fp, _ in items]):
-            self._add_wave(items, wave, buckets, results, trips, now)
-        return [r for r in results if r is not None]
+        waves = _waves([fp.bands for _, fp, _ in items])
+        for _ in range(MAX_RETRIES):
+            buckets = cells_many([fp.bands for _, fp, _ in items], self.slots)
+            try:
+                for wave in waves:
+                    todo = [i for i in wave if results[i] is None]
+                    if todo:
+                        self._add_wave(items, todo, buckets, results, trips, now)
+                return [r for r in results if r is not None]
+            except _Resized:
+                self._slots = None  # `wirewatch reindex` changed the table: read its size again
+        raise StoreUnavailable("the dedupe index kept being resized; giving up for now")
 
     def _add_wave(
         self,
         items: list[tuple[ArticleRecord, Fingerprint, tuple[tuple[str, str], ...]]],
         pending: list[int],
-        buckets: list[str],
+        buckets: list[bytes],
         results: list[Assignment | None],
         trips: list[int],
         now: float,
@@ -120,9 +140,12 @@ class StoryIndex:
                 with timing.timed("store"):
                     replies = self._run([["query", *heads[i], "", "", "", "", *tails[i]] for i in pending])
                 plans = []
+                resized = False
                 for i, reply in zip(pending, replies, strict=True):
                     trips[i] += 1
-                    if reply[0] == b"exists":
+                    if reply[0] == b"layout":
+                        resized = True
+                    elif reply[0] == b"exists":
                         results[i] = Assignment("exists", items[i][0].id, reply[2].decode(), round_trips=trips[i])
                     elif reply[0] == b"ok":  # no candidate: committed at once as a new story
                         results[i] = Assignment("created", items[i][0].id, reply[1].decode(), round_trips=trips[i])
@@ -130,6 +153,8 @@ class StoryIndex:
                         with timing.timed("dedupe"):
                             plans.append((i, self._plan(reply, items[i][0], items[i][1])))
                 if not plans:
+                    if resized:
+                        raise _Resized
                     pending = []
                     break
                 with timing.timed("store"):
@@ -144,7 +169,9 @@ class StoryIndex:
             for (i, (_, _, best)), result in zip(plans, committed, strict=True):
                 trips[i] += 1
                 status = result[0].decode()
-                if status == "retry":
+                if status == "layout":
+                    resized = True
+                elif status == "retry":
                     pending.append(i)
                 elif status == "exists":
                     results[i] = Assignment("exists", items[i][0].id, result[1].decode(), round_trips=trips[i])
@@ -154,10 +181,12 @@ class StoryIndex:
                         tuple(result[3].decode().split()) if result[3] else (),
                         best.jaccard if best else None, best.containment if best else None, trips[i],
                     )
+            if resized:
+                raise _Resized
         if pending:
             raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
 
-    def _head(self, article: ArticleRecord, fp: Fingerprint, buckets: str, now: float) -> list[Any]:
+    def _head(self, article: ArticleRecord, fp: Fingerprint, buckets: bytes, now: float) -> list[Any]:
         """ARGV 2-11 of dedupe.lua: where, when, which article and its fields."""
         return [self.store.keys.prefix, now, self.config.window_seconds, article.id, fp.content_hash, buckets,
                 self.event_maxlen, fp.signature_bytes(), self._payload(article, fp, now), article.text]
@@ -172,7 +201,8 @@ class StoryIndex:
             self._script(args=args, client=pipe)
         return list(pipe.execute())
 
-    def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint) -> tuple[Decision, str, Match | None]:
+    def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint
+              ) -> tuple[Decision, str | bytes, Match | None]:
         """The decision for one query reply, and the candidate ids the commit re-checks."""
         if reply[0] == b"exact":
             # the same text from another URL or outlet: a reprint, so it joins its twin's story
@@ -183,11 +213,12 @@ class StoryIndex:
         decision = decide(fp, candidates, self.config, source=article.source, published=article.published,
                           exclude_stories=excluded)
         best = decision.matches[0] if decision.matches else None
-        return decision, " ".join(c.article_id for c in candidates), best
+        # the heads token: the commit retries if any of the article's buckets moved past it
+        return decision, reply[1], best
 
-    def buckets(self, fp: Fingerprint) -> str:
-        """The (hash key, field) of each band's bucket, packed into one script argument."""
-        return self.store.keys.lsh_buckets(fp.bands)
+    def buckets(self, fp: Fingerprint) -> bytes:
+        """The index cells of the article's bands, packed into one script argument."""
+        return cells(fp.bands, self.slots)
 
     def peek(self, fp: Fingerprint, *, source: str, published: float | None, now: float | None = None
              ) -> tuple[str | None, float | None]:
@@ -196,8 +227,14 @@ class StoryIndex:
         try:
             reply = self._script(args=["peek", self.store.keys.prefix, now, self.config.window_seconds, "-",
                                        fp.content_hash, self.buckets(fp)])
+            if reply[0] == b"layout":
+                self._slots = None
+                reply = self._script(args=["peek", self.store.keys.prefix, now, self.config.window_seconds, "-",
+                                           fp.content_hash, self.buckets(fp)])
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
+        if reply[0] == b"layout":
+            raise StoreUnavailable("the dedupe index is being resized; try again")
         status = reply[0].decode()
         if status in ("exists", "exact"):
             return reply[2].decode(), 1.0
@@ -240,6 +277,10 @@ class StoryIndex:
             },
             ensure_ascii=False,
         )
+
+
+class _Resized(Exception):
+    """A script found the index resized since this process read its size (``wirewatch reindex``)."""
 
 
 def _evidence(best: Match | None) -> str:

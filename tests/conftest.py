@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from storage.connection import Store, connect
+from storage.keys import SCHEMA_VERSION
 from wirewatch.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ def store(settings: Settings) -> Iterator[Store]:
     s = connect(settings, check=False)
     s.text.flushdb()
     s.ping()
+    # what a daemon's connect() writes into a fresh database: data the tests write is this layout's
+    s.text.set(s.keys.schema, SCHEMA_VERSION)
     try:
         yield s
     finally:

@@ -70,6 +70,7 @@ def dedupe_config(settings: Settings) -> Any:
         "num_perm": settings.dedupe_num_perm,
         "bands": settings.dedupe_bands,
         "window_seconds": settings.dedupe_window,
+        "index_slots": settings.dedupe_index_slots,
     }
     try:
         return DedupeConfig(**{k: v for k, v in overrides.items() if v is not None})

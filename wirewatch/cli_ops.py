@@ -210,12 +210,18 @@ def import_(ctx: click.Context, file: str, restamp: bool) -> None:
 def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
     """Bring the Redis data up to this release's schema version."""
     from storage.connection import connect
+    from storage.lsh import ensure_layout
     from storage.migrations import migrate as run_migrate
+    from storage.migrations import plan
 
     settings = _setup(ctx)
     store = connect(settings, check=False)  # connect() refuses old schemas: that is why we are here
     try:
         store.ping()
+        if not dry_run and plan(store).steps:
+            # the size the index is rebuilt with (schema 2's migration reads it)
+            dedupe = dedupe_config(settings)
+            ensure_layout(store, bands=dedupe.bands, slots=dedupe.index_slots)
         result = run_migrate(store, dry_run=dry_run, force=force)
     finally:
         store.close()
@@ -230,4 +236,33 @@ def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
         click.echo(f"schema {result.stored} -> {result.target}" + (" (dry run)" if dry_run else ""))
 
 
-COMMANDS: list[click.Command] = [stats, sweep, export, import_, migrate]
+@click.command()
+@click.option("--slots", type=int, default=None,
+              help="Cells per band, a power of two (default: WIREWATCH_DEDUPE_INDEX_SLOTS).")
+@click.option("--force", is_flag=True, help="Run even while a daemon heartbeat is fresh.")
+@click.pass_context
+@guarded
+def reindex(ctx: click.Context, slots: int | None, force: bool) -> None:
+    """Rebuild the dedupe index at a new size, from the articles it holds (daemons stopped)."""
+    from storage.lsh import check_slots, live_entries, rebuild
+
+    settings = _setup(ctx)
+    dedupe = dedupe_config(settings)
+    size = dedupe.index_slots if slots is None else slots
+    try:
+        check_slots(size)
+    except ValueError as exc:
+        raise InputError(f"--slots: {exc}") from None
+    store = open_store(settings)
+    try:
+        if not force and any(True for _ in store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100)):
+            raise InputError("a daemon is running (fresh heartbeat): stop the daemons, then reindex (or --force)")
+        entries = live_entries(store)
+        written = rebuild(store, entries, slots=size, bands=dedupe.bands)
+    finally:
+        store.close()
+    table_mb = dedupe.bands * size * 52 / 8 / 2**20
+    click.echo(f"reindexed {written} article(s): {size} slots per band ({table_mb:.1f} MB table)")
+
+
+COMMANDS: list[click.Command] = [stats, sweep, export, import_, migrate, reindex]

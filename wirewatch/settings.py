@@ -55,6 +55,7 @@ class Settings:
     dedupe_shingle_size: int | None = None
     dedupe_num_perm: int | None = None
     dedupe_bands: int | None = None
+    dedupe_index_slots: int = 1 << 16
     tick_seconds: float = 1.0
     pause_after: int = 10
     queue_visibility: int = 60
@@ -123,6 +124,11 @@ SETTINGS_DOC: dict[str, str] = {
     "dedupe_shingle_size": "Words per shingle (default: tuned value).",
     "dedupe_num_perm": "MinHash permutations (default: tuned value).",
     "dedupe_bands": "LSH bands (default: tuned value).",
+    "dedupe_index_slots": (
+        "Cells per band of the Redis LSH index, a power of two (256 to 1048576): at least twice the "
+        "articles stored per dedupe window; memory is bands x slots x 6.5 bytes. Applies to a new "
+        "index; `wirewatch reindex` resizes an existing one."
+    ),
     "tick_seconds": "How often the scheduler looks for due sources.",
     "pause_after": "Consecutive failures after which a source is paused (retried daily; sources enable resumes it).",
     "queue_visibility": "Seconds after which a queued run claimed by a dead worker is taken over by another.",
@@ -233,6 +239,9 @@ def _validate(s: Settings) -> list[str]:
         problems.append("queue_visibility: must be at least 2 seconds")
     if s.dedupe_window < 60:
         problems.append("dedupe_window: must be at least 60 seconds")
+    slots = s.dedupe_index_slots
+    if not 256 <= slots <= 1 << 20 or slots & (slots - 1):
+        problems.append("dedupe_index_slots: must be a power of two from 256 to 1048576")
     if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix", "redis+sentinel"}:
         problems.append(
             f"redis_url: expected redis://, rediss://, unix:// or redis+sentinel://, got {mask_url(s.redis_url)!r}"

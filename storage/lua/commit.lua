@@ -1,61 +1,63 @@
 -- Dedupe commit: store the article, index it, assign or open its story, merge stories, and emit
--- events, atomically. Optimistic concurrency: if a band bucket gained an article that the query
--- did not see (another worker indexed a near-duplicate meanwhile), reply {'retry'} and write nothing.
--- `a` holds the call's arguments (dedupe.lua); `a.known` the candidate ids the query returned
--- ('*' to skip the re-check, for an exact copy of a stored article); `a.target` the story to join
--- ('' = open a new one); `a.merge` the stories to merge into it (space separated).
+-- events, atomically. Optimistic concurrency: if one of the article's LSH buckets gained an
+-- article since the query (another worker indexed a near-duplicate meanwhile), reply {'retry'}
+-- and write nothing.
+-- `a` holds the call's arguments (dedupe.lua); `a.known` the query's heads token ('*' to skip the
+-- re-check, for an exact copy of a stored article); `a.target` the story to join ('' = open a new
+-- one); `a.merge` the stories to merge into it (space separated). `index`: the cells and tags
+-- the query read in this same call (the fast path: nothing can have changed in between).
 -- Reply: {'ok', root story, '1' if created else '0', merged stories} | {'exists', story} | {'retry'}
-local function commit(a, buckets)
+--        | {'layout'} (the index was resized since the cells were computed; nothing written)
+local function commit(a, index)
   local p, now, aid, art = a.prefix, a.now, a.aid, a.art
-  local min_t = now - a.window
   local sig, chash, maxlen, target = a.sig, a.chash, a.maxlen, a.target
-  local check = a.known ~= '*'
-  local known = {}
-  for id in string.gmatch(a.known, '%S+') do known[id] = true end
 
-  if redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
+  -- (the fast path's query has just looked)
+  if not index and redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
     return {'exists', find(p, redis.call('HGET', p .. ':article:' .. aid, 'story'))}
   end
 
-  -- Every band's bucket, read once: for the optimistic check against concurrent writers (a bucket
-  -- that gained a live article the query did not see means a retry, before anything is written)
-  -- and for the append below. The fast path (a query that found nothing, in this same call) passes
-  -- the buckets it read ({keys, fields, vals}): nothing can have changed in between.
-  local bkeys, bfields, bvals = {}, {}, nil
-  if buckets then
-    bkeys, bfields, bvals = buckets.keys, buckets.fields, buckets.vals
+  -- the article's number, and its cells pointed at it; the write answers with what they held.
+  -- Unless the query ran in this same call (the fast path), a bucket that gained an article since
+  -- the query (its heads token) means a near-duplicate the decision did not see: the cells are put
+  -- back, nothing else is written, and the caller goes round again.
+  local cells, tags
+  if index then
+    cells, tags = index.cells, index.tags
   else
-    for key, field in string.gmatch(a.buckets, '(%S+) (%S+)') do
-      bkeys[#bkeys + 1], bfields[#bfields + 1] = key, field
-    end
+    cells, tags = lsh_cells(p, a.slots)
+    if not cells then return {'layout'} end
   end
-  if not bvals then
-    bvals = {}
-    for i = 1, #bkeys do
-      local bucket = redis.call('HGET', bkeys[i], bfields[i])
-      bvals[i] = bucket
-      if bucket and check then
-        for _, id in ipairs(newest(bucket)) do
-          if not known[id] then
-            local t = redis.call('ZSCORE', p .. ':lsh:times', id)
-            if t and tonumber(t) >= min_t then return {'retry'} end
-          end
-        end
+  local number = lsh_next_number(p)
+  local prev, raw = lsh_claim(p, cells, tags, number)
+  if not index and a.known ~= '*' then
+    local seen = unpack_u32(a.known)
+    for band = 1, #prev do
+      if prev[band] ~= 0 and prev[band] ~= (seen[band] or 0) then
+        lsh_restore(p, cells, raw)
+        return {'retry'}
       end
     end
   end
 
   local created = 0
-  local root
+  local root, opened
   if target ~= '' then
     root = find(p, target)
-    if redis.call('EXISTS', p .. ':story:' .. root) == 0 then return {'retry'} end
+    if redis.call('EXISTS', p .. ':story:' .. root) == 0 then
+      lsh_restore(p, cells, raw)
+      return {'retry'}
+    end
   else
     root = 's' .. aid
     created = 1
-    redis.call('HSET', p .. ':story:' .. root, 'id', root, 'first_seen', art.sort_time, 'created', now,
-      'rep', aid, 'rep_len', art.length, 'title', art.title, 'origin', art.origin or '',
-      'topics', '[]', 'outlets', '{}')
+    opened = {'id', root, 'first_seen', art.sort_time, 'created', now, 'rep', aid, 'rep_len', art.length,
+      'title', art.title, 'origin', art.origin or '', 'topics', '[]', 'outlets', '{}'}
+    -- written with the story's other fields below, in one call, unless a merge reads it first
+    if a.merge ~= '' then
+      redis.call('HSET', p .. ':story:' .. root, unpack(opened))
+      opened = nil
+    end
   end
   local skey = p .. ':story:' .. root
   local mkey = skey .. ':members'
@@ -102,34 +104,38 @@ local function commit(a, buckets)
 
   -- the article itself
   local akey = p .. ':article:' .. aid
+  lsh_write_record(p, number, prev, {time = a.now_raw, id = aid, n_shingles = art.n_shingles, chash = chash,
+    source = art.source, published = art.published or '', sig = sig})
   redis.call('HSET', akey, 'id', aid, 'url', art.url, 'canonical_url', art.canonical_url,
     'source', art.source, 'title', art.title, 'text', art.text, 'authors', cjson.encode(art.authors),
     'published', art.published or '', 'fetched_at', now, 'language', art.language or '',
     'site_name', art.site_name or '', 'topics', cjson.encode(art.topics), 'guid', art.guid or '',
     'content_hash', chash, 'story', root, 'n_shingles', art.n_shingles, 'origin', art.origin or '',
-    'evidence', a.evidence)
+    'evidence', a.evidence, 'lsh_n', number)
   redis.call('ZADD', mkey, art.sort_time, aid)
   redis.call('ZADD', p .. ':articles:by_time', now, aid)
   if chash ~= '' then redis.call('HSET', p .. ':hash:content', chash, aid) end
-  redis.call('SET', p .. ':sig:' .. aid, sig)
-  redis.call('ZADD', p .. ':lsh:times', now, aid)
-  for i = 1, #bkeys do
-    redis.call('HSET', bkeys[i], bfields[i], bucket_append(bvals[i], aid))
-  end
   for i = 1, #a.seen, 2 do redis.call('HSET', a.seen[i], a.seen[i + 1], aid) end
 
   -- the story record: read once, change in Lua, write once
-  local f = redis.call('HMGET', skey, 'outlets', 'topics', 'origin', 'rep', 'rep_len', 'first_seen', 'title',
-    'headline')
-  local outlets = (f[1] and f[1] ~= '') and cjson.decode(f[1]) or {}
+  local f
+  if created == 1 and #merged == 0 then
+    -- just written above: no need to read it back
+    f = {'{}', '[]', art.origin or '', aid, art.length, art.sort_time, art.title, false}
+  else
+    f = redis.call('HMGET', skey, 'outlets', 'topics', 'origin', 'rep', 'rep_len', 'first_seen', 'title',
+      'headline')
+  end
+  local outlets = (f[1] and f[1] ~= '' and f[1] ~= '{}') and cjson.decode(f[1]) or {}
   outlets[art.source] = (outlets[art.source] or 0) + 1
-  local topics = (f[2] and f[2] ~= '') and cjson.decode(f[2]) or {}
+  local topics = (f[2] and f[2] ~= '' and f[2] ~= '[]') and cjson.decode(f[2]) or {}
   local tset = {}
   for _, t in ipairs(topics) do tset[t] = true end
   for _, t in ipairs(art.topics) do
     if not tset[t] then topics[#topics + 1] = t; tset[t] = true end
   end
-  local size = redis.call('ZCARD', mkey)
+  local size = 1
+  if created == 0 or #merged > 0 then size = redis.call('ZCARD', mkey) end
   local upd = {'size', size, 'updated', now, 'outlets', cjson.encode(outlets), 'topics', cjson.encode(topics)}
   local function set(k, v) upd[#upd + 1] = k; upd[#upd + 1] = v end
   if (f[3] or '') == '' and art.origin and art.origin ~= '' then set('origin', art.origin) end
@@ -158,6 +164,10 @@ local function commit(a, buckets)
   end
   local previous = f[8]
   if previous ~= title then set('headline', title or '') end
+  if opened then
+    for i = 1, #upd do opened[#opened + 1] = upd[i] end  -- later fields win within one HSET
+    upd = opened
+  end
   redis.call('HSET', skey, unpack(upd))
   redis.call('ZADD', p .. ':stories:updated', now, root)
   for _, t in ipairs(topics) do

@@ -1,40 +1,33 @@
 -- Retention (storage/retention.py): expire articles past their age, or index entries past the
 -- dedupe window, a batch at a time. Loaded after lib.lua.
--- KEYS[1]: the zset the ids were read from (declared so a cluster client routes the call)
--- ARGV: prefix, mode ('index' | 'article'), cutoff, then per article:
---       id, n, n (bucket hash key, field) pairs (Keys.lsh_bucket), m, m (seen key, field) pairs
+-- KEYS[1]: a key of the prefix (declared so a cluster client routes the call)
+-- ARGV: prefix, mode ('index' | 'article'), cutoff, then
+--   index:   how many index records to expire at most (oldest first, from the floor up)
+--   article: per article: id, m, m (seen key, field) pairs
 local p = ARGV[1]
 local mode = ARGV[2]
 local cutoff = tonumber(ARGV[3])
-local lsh_times = p .. ':lsh:times'
+local meta = p .. ':lsh:meta'
 local by_time = p .. ':articles:by_time'
 local removed, stories = 0, 0
 -- surviving stories that lost a member filed under some topic: their topics are re-checked once
 -- per batch, after the loop
 local touched = {}
 
-local function unindex(aid, bands)
-  for b = 1, #bands, 2 do
-    local bkey, band = bands[b], bands[b + 1]
-    local cur = redis.call('HGET', bkey, band)
-    if cur then
-      local keep = {}
-      for id in string.gmatch(cur, '%S+') do
-        if id ~= aid then keep[#keep + 1] = id end
-      end
-      if #keep == 0 then
-        redis.call('HDEL', bkey, band)
-      else
-        redis.call('HSET', bkey, band, table.concat(keep, ' '))
-      end
-    end
+-- drop index record `n` (and its content-hash entry, if it still names the article)
+local function drop_record(n, rec)
+  if rec.chash ~= '' and redis.call('HGET', p .. ':hash:content', rec.chash) == rec.id then
+    redis.call('HDEL', p .. ':hash:content', rec.chash)
   end
-  local chash = redis.call('HGET', p .. ':article:' .. aid, 'content_hash')
-  if chash and chash ~= '' and redis.call('HGET', p .. ':hash:content', chash) == aid then
-    redis.call('HDEL', p .. ':hash:content', chash)
-  end
-  redis.call('DEL', p .. ':sig:' .. aid)
-  redis.call('ZREM', lsh_times, aid)
+  redis.call('DEL', p .. ':lsh:rec:' .. n)
+end
+
+-- an article's index entries, if still indexed
+local function unindex(aid)
+  local n = redis.call('HGET', p .. ':article:' .. aid, 'lsh_n')
+  if not n then return end
+  local rec = lsh_record(p, n)
+  if rec and rec.id == aid then drop_record(n, rec) end
 end
 
 -- a story record with its members and its "kept apart" set (and its mentions in the others')
@@ -134,40 +127,54 @@ local function prune_topics(root)
   if #keep < #old then redis.call('HSET', skey, 'topics', #keep > 0 and cjson.encode(keep) or '[]') end
 end
 
+if mode == 'index' then
+  -- numbers grow with time: walk from the floor up and stop at the first record inside the
+  -- window (records of several daemons interleave within seconds, an import's are older than the
+  -- live ones around them: a later sweep takes the rest)
+  local limit = tonumber(ARGV[4])
+  local f = redis.call('HMGET', meta, 'floor', 'seq')
+  local n, seq = tonumber(f[1] or '1'), tonumber(f[2] or '0')
+  local stop = n + 4 * limit  -- records already gone (their articles expired) are skipped, boundedly
+  local more = 0
+  while n <= seq do
+    if removed >= limit or n >= stop then more = 1; break end
+    local rec = lsh_record(p, n)
+    if rec then
+      if rec.time >= cutoff then break end
+      drop_record(n, rec)
+      removed = removed + 1
+    end
+    n = n + 1
+  end
+  redis.call('HSET', meta, 'floor', n)
+  -- nothing left indexed: the table (its fixed size, whatever the load) goes until the next commit
+  if n > seq then redis.call('DEL', p .. ':lsh:table') end
+  -- more: stopped at the batch's bound, not at the window or the newest record
+  return {removed, 0, more}
+end
+
 local i = 4
 while ARGV[i] do
   local aid = ARGV[i]
-  local nb = tonumber(ARGV[i + 1])
-  local bands = {}
-  for b = 1, 2 * nb do bands[b] = ARGV[i + 1 + b] end
-  i = i + 2 + 2 * nb
-  local ns = tonumber(ARGV[i])
-  local seen_at = i + 1
-  i = i + 1 + 2 * ns
-  if mode == 'index' then
-    local t = redis.call('ZSCORE', lsh_times, aid)
-    if t and tonumber(t) < cutoff then
-      unindex(aid, bands)
-      removed = removed + 1
+  local ns = tonumber(ARGV[i + 1])
+  local seen_at = i + 2
+  i = i + 2 + 2 * ns
+  local t = redis.call('ZSCORE', by_time, aid)
+  if t and tonumber(t) < cutoff then
+    unindex(aid)
+    for s = 0, ns - 1 do
+      local key, fld = ARGV[seen_at + 2 * s], ARGV[seen_at + 2 * s + 1]
+      if redis.call('HGET', key, fld) == aid then redis.call('HDEL', key, fld) end
     end
-  else
-    local t = redis.call('ZSCORE', by_time, aid)
-    if t and tonumber(t) < cutoff then
-      if redis.call('ZSCORE', lsh_times, aid) then unindex(aid, bands) end
-      for s = 0, ns - 1 do
-        local key, fld = ARGV[seen_at + 2 * s], ARGV[seen_at + 2 * s + 1]
-        if redis.call('HGET', key, fld) == aid then redis.call('HDEL', key, fld) end
-      end
-      local akey = p .. ':article:' .. aid
-      local f = redis.call('HMGET', akey, 'story', 'source', 'topics')
-      if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2], f[3]) end
-      -- the story this article opened, if since merged into another: only a forwarding stub now
-      local parent = redis.call('HGET', p .. ':story:s' .. aid, 'parent')
-      if parent and parent ~= '' then drop_story('s' .. aid) end
-      redis.call('DEL', akey, p .. ':split:' .. aid)
-      redis.call('ZREM', by_time, aid)
-      removed = removed + 1
-    end
+    local akey = p .. ':article:' .. aid
+    local f = redis.call('HMGET', akey, 'story', 'source', 'topics')
+    if f[1] and f[1] ~= '' then drop_from_story(aid, f[1], f[2], f[3]) end
+    -- the story this article opened, if since merged into another: only a forwarding stub now
+    local parent = redis.call('HGET', p .. ':story:s' .. aid, 'parent')
+    if parent and parent ~= '' then drop_story('s' .. aid) end
+    redis.call('DEL', akey, p .. ':split:' .. aid)
+    redis.call('ZREM', by_time, aid)
+    removed = removed + 1
   end
 end
 for root, _ in pairs(touched) do

@@ -19,38 +19,134 @@ local function find(p, story, compress)
   return cur
 end
 
--- Candidates come from the newest MAX_PER_BUCKET ids of an LSH bucket (query.lua), and a bucket
--- is trimmed to about that many when it grows (commit.lua). A wire story reprinted by eighty
--- outlets fills all its buckets with its own members: verifying the newest few decides as well
--- as verifying all, and keeps an article's cost (and the bucket) from growing with the story.
--- dedupe.cluster.MAX_PER_BUCKET is the same number.
+-- Candidates come from the newest MAX_PER_BUCKET articles of an LSH bucket (query.lua walks each
+-- band's chain that far). A wire story reprinted by eighty outlets fills all its buckets with its
+-- own members: verifying the newest few decides as well as verifying all, and keeps an article's
+-- cost from growing with the story. dedupe.cluster.MAX_PER_BUCKET is the same number.
 local MAX_PER_BUCKET = 16
--- A bucket longer than this (in bytes) is cut back to its newest MAX_PER_BUCKET ids on append.
-local TRIM_BUCKET_AT = 40 * MAX_PER_BUCKET
 
--- `bucket` (space-separated ids) with `aid` appended, the oldest ids dropped past the bound.
-local function bucket_append(bucket, aid)
-  if not bucket then return aid end
-  local v = bucket .. ' ' .. aid
-  if #v <= TRIM_BUCKET_AT then return v end
-  local ids = {}
-  for id in string.gmatch(v, '%S+') do ids[#ids + 1] = id end
-  if #ids <= MAX_PER_BUCKET then return v end
-  return table.concat(ids, ' ', #ids - MAX_PER_BUCKET + 1, #ids)
+-- The LSH index (storage/lsh.py). `p:lsh:table` is one string of u52 cells, band after band; a
+-- cell holds tag * 2^32 + n: n, the newest article number whose bucket maps to the cell, and 20
+-- bits of that bucket's id as the tag. Each article number has a record, `p:lsh:rec:<n>`, that
+-- holds per band the number of the previous article in the same bucket: a bucket is a chain, newest
+-- first. Reading or writing all of an article's bands is one BITFIELD call, where one hash field
+-- per band cost 84 calls an article.
+local TAG = 4294967296
+
+-- The packed cells argument (storage.lsh.cells_many), little-endian u32s: the table size the
+-- cells were computed for (cells per band), then per band the cell's bit offset in the table and
+-- the bucket's tag. Binary and unpacked in one call because every string Lua makes is interned:
+-- parsing 84 numbers out of text cost more than the reads. Returns nil when the index has another
+-- size (resized meanwhile by `wirewatch reindex`): the caller recomputes its cells.
+local function lsh_cells(p, packed)
+  local n = math.floor((#packed - 4) / 8)
+  local v = {struct.unpack('<' .. string.rep('I4', 1 + 2 * n), packed)}
+  local slots = v[1]
+  local stored = redis.call('HGET', p .. ':lsh:meta', 'slots')
+  if not stored then
+    redis.call('HSET', p .. ':lsh:meta', 'slots', slots, 'bands', n)  -- an emptied Redis
+  elseif tonumber(stored) ~= slots then
+    return nil
+  end
+  local offsets, tags = {}, {}
+  for i = 1, n do offsets[i], tags[i] = v[2 * i], v[2 * i + 1] end
+  return offsets, tags
 end
 
--- The newest MAX_PER_BUCKET ids of a bucket (ids are appended, so they are the last ones): the
--- only ones a query looks at, and so the only ones a commit re-checks.
-local function newest(bucket)
-  local ids = {}
-  local tail = bucket
-  if #bucket > MAX_PER_BUCKET * 40 then tail = bucket:sub(-MAX_PER_BUCKET * 40) end
-  for id in string.gmatch(tail, '%S+') do ids[#ids + 1] = id end
-  if #tail < #bucket then table.remove(ids, 1) end  -- the cut may have split the first id
-  if #ids > MAX_PER_BUCKET then
-    local last = {}
-    for i = #ids - MAX_PER_BUCKET + 1, #ids do last[#last + 1] = ids[i] end
-    return last
+-- Per band, the newest article number in this article's bucket: 0 when the cell is empty or holds
+-- another bucket (that bucket then owns the cell; ours starts a new chain on commit). Numbers, not
+-- strings, go to redis.call: Redis formats them in C.
+local function lsh_heads(p, offsets, tags)
+  if #offsets == 0 then return {} end
+  local ops = {}
+  for i = 1, #offsets do
+    ops[3 * i - 2], ops[3 * i - 1], ops[3 * i] = 'GET', 'u52', offsets[i]
   end
-  return ids
+  local raw = redis.call('BITFIELD', p .. ':lsh:table', unpack(ops))
+  local heads = {}
+  for i = 1, #raw do
+    local v = raw[i]
+    if math.floor(v / TAG) == tags[i] then heads[i] = v % TAG else heads[i] = 0 end
+  end
+  return heads
+end
+
+-- u32s packed little-endian (record chains, the heads token) and back.
+local function pack_u32(values)
+  if #values == 0 then return '' end
+  return struct.pack('<' .. string.rep('I4', #values), unpack(values))
+end
+
+local function unpack_u32(packed)
+  local n = math.floor(#packed / 4)
+  if n == 0 then return {} end
+  local v = {struct.unpack('<' .. string.rep('I4', n), packed)}
+  v[n + 1] = nil  -- struct.unpack's last value is the next position
+  return v
+end
+
+-- An index record, parsed (nil when it is gone: expired, or never written).
+-- Layout: "time\tid\tn_shingles\tcontent hash\tsource\tpublished\tbands\n", then one
+-- little-endian u32 per band (the previous article number in that band's bucket), then the
+-- packed signature.
+local function lsh_record(p, n)
+  local raw = redis.call('GET', p .. ':lsh:rec:' .. n)
+  if not raw then return nil end
+  local nl = string.find(raw, '\n', 1, true)
+  if not nl then return nil end
+  local t, id, nsh, chash, src, pub, nb = string.match(string.sub(raw, 1, nl - 1),
+    '^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$')
+  if not t then return nil end
+  return {time = tonumber(t), id = id, n_shingles = nsh, chash = chash, source = src, published = pub,
+    nbands = tonumber(nb), raw = raw, at = nl + 1}
+end
+
+-- The previous article number in `band`'s bucket (0: the chain ends).
+local function lsh_prev(rec, band)
+  if band > rec.nbands then return 0 end
+  return (struct.unpack('<I4', rec.raw, rec.at + 4 * (band - 1)))
+end
+
+local function lsh_signature(rec)
+  return string.sub(rec.raw, rec.at + 4 * rec.nbands)
+end
+
+-- Point the article's cells at its number `n`. BITFIELD SET answers with what the cells held, so
+-- one call both writes and tells, per band, the previous article of the same bucket (0: none, or
+-- the cell belonged to another bucket) for the record's chain; `raw` puts the cells back if the
+-- commit then has to retry.
+local function lsh_claim(p, offsets, tags, n)
+  if #offsets == 0 then return {}, {} end
+  local ops = {}
+  for i = 1, #offsets do
+    ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', offsets[i], tags[i] * TAG + n
+  end
+  local raw = redis.call('BITFIELD', p .. ':lsh:table', unpack(ops))
+  local prev = {}
+  for i = 1, #raw do
+    local v = raw[i]
+    if math.floor(v / TAG) == tags[i] then prev[i] = v % TAG else prev[i] = 0 end
+  end
+  return prev, raw
+end
+
+local function lsh_restore(p, offsets, raw)
+  if #offsets == 0 then return end
+  local ops = {}
+  for i = 1, #offsets do
+    ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', offsets[i], raw[i]
+  end
+  redis.call('BITFIELD', p .. ':lsh:table', unpack(ops))
+end
+
+-- The record of article number `n` (fields of `rec`: time, id, n_shingles, chash, source,
+-- published, sig), its chains continuing at `prev`.
+local function lsh_write_record(p, n, prev, rec)
+  local header = table.concat({rec.time, rec.id, rec.n_shingles, rec.chash, rec.source, rec.published,
+    #prev}, '\t')
+  redis.call('SET', p .. ':lsh:rec:' .. n, header .. '\n' .. pack_u32(prev) .. rec.sig)
+end
+
+local function lsh_next_number(p)
+  return redis.call('HINCRBY', p .. ':lsh:meta', 'seq', 1)
 end

@@ -2,10 +2,13 @@
 -- Reply: {status, a, b, candidates..., "split", excluded stories...}
 --   status "exists": a = article id already stored, b = its story
 --   status "exact":  a = article with the same normalised content, b = its root story
---   status "cands":  then per candidate 6 items: id, root story, signature, n_shingles, source,
---                    published; then the marker "split" and the stories this article was split from
--- Also returns, for the commit's fast path, each band's bucket key, field and value as read
--- (false when empty), and how many stories the article was split from.
+--   status "layout": the index has another size than the cells were computed for; nothing read
+--   status "cands":  a = the heads token (per band, the newest article number of this article's
+--                    bucket, packed u32s; the commit re-checks it), then per candidate 6 items:
+--                    id, root story, signature, n_shingles, source, published; then the marker
+--                    "split" and the stories this article was split from
+-- Also returns, for the commit's fast path, the cells, tags and heads it read, and how many
+-- stories the article was split from.
 -- `readonly`: no path compression, for previews that must write nothing.
 local function query(a, readonly)
   local p, aid, min_t = a.prefix, a.aid, a.now - a.window
@@ -16,43 +19,50 @@ local function query(a, readonly)
   if a.chash ~= '' then
     local other = redis.call('HGET', p .. ':hash:content', a.chash)
     if other then
-      local t = redis.call('ZSCORE', p .. ':lsh:times', other)
-      local st = redis.call('HGET', p .. ':article:' .. other, 'story')
-      if t and tonumber(t) >= min_t and st then
-        return {'exact', other, find(p, st, not readonly)}
+      local f = redis.call('HMGET', p .. ':article:' .. other, 'story', 'fetched_at')
+      if f[1] and tonumber(f[2] or '0') >= min_t then
+        return {'exact', other, find(p, f[1], not readonly)}
       end
     end
   end
 
-  local seen, bkeys, bfields, bvals = {}, {}, {}, {}
+  local cells, tags = lsh_cells(p, a.slots)
+  if not cells then return {'layout'} end
+  local heads = lsh_heads(p, cells, tags)
   local out = {'cands', '', ''}
-  for key, field in string.gmatch(a.buckets, '(%S+) (%S+)') do
-    local bucket = redis.call('HGET', key, field)
-    local n = #bkeys + 1
-    bkeys[n], bfields[n], bvals[n] = key, field, bucket
-    if bucket then
-      for _, id in ipairs(newest(bucket)) do
-        if not seen[id] then
-          seen[id] = true
-          local t = redis.call('ZSCORE', p .. ':lsh:times', id)
-          if t and tonumber(t) >= min_t then
-            local sig = redis.call('GET', p .. ':sig:' .. id)
-            local f = redis.call('HMGET', p .. ':article:' .. id, 'story', 'source', 'published', 'n_shingles')
-            if sig and f[1] then
-              out[#out + 1] = id
-              out[#out + 1] = find(p, f[1], not readonly)
-              out[#out + 1] = sig
-              out[#out + 1] = f[4] or '0'
-              out[#out + 1] = f[2] or ''
-              out[#out + 1] = f[3] or ''
-            end
-          end
+  local seen, recs = {}, {}
+  for band = 1, #heads do
+    local n, steps = heads[band], 0
+    while n > 0 and steps < MAX_PER_BUCKET do
+      local rec = recs[n]
+      if rec == nil then
+        rec = lsh_record(p, n) or false
+        recs[n] = rec
+      end
+      -- a record gone was expired by the sweep, which goes oldest number first: so is the rest of
+      -- the chain. One outside the window is passed over, not an end: an import writes records
+      -- with their original (older) times after younger ones.
+      if not rec then break end
+      if rec.time >= min_t and not seen[n] then
+        seen[n] = true
+        local story = redis.call('HGET', p .. ':article:' .. rec.id, 'story')
+        if story then
+          out[#out + 1] = rec.id
+          out[#out + 1] = find(p, story, not readonly)
+          out[#out + 1] = lsh_signature(rec)
+          out[#out + 1] = rec.n_shingles
+          out[#out + 1] = rec.source
+          out[#out + 1] = rec.published
         end
       end
+      n = lsh_prev(rec, band)
+      steps = steps + 1
     end
   end
+  -- the heads token, for the commit's re-check; only a reply with candidates goes back to Python
+  if #out > 3 then out[2] = pack_u32(heads) end
   out[#out + 1] = 'split'
   local splits = redis.call('SMEMBERS', p .. ':split:' .. aid)
   for _, s in ipairs(splits) do out[#out + 1] = find(p, s, not readonly) end
-  return out, {keys = bkeys, fields = bfields, vals = bvals}, #splits
+  return out, {cells = cells, tags = tags, heads = heads}, #splits
 end

@@ -154,7 +154,7 @@ def test_merged_split_and_deleted_stories_vanish(store: Store, pair: tuple[TestC
     # Retention: articles ingested in the first four hours go: what is left of grain (its three
     # oldest) goes with its story, and power (the merge) loses ceasefire's first two.
     cutoff = BASE + 4 * 3600
-    sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), DedupeConfig().bands, 1000), now=cutoff + 30 * DAY)
+    sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), 1000), now=cutoff + 30 * DAY)
     after = same_pages(cached, plain)
     assert grain not in after and fresh in after
     assert after[power]["size"] == before[power]["size"] + 1

@@ -116,3 +116,25 @@ def test_sweep_loop_stops_on_sigterm(store: Store, cli_env: dict[str, str]) -> N
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_reindex_resizes_the_dedupe_index(store: Store, ingest: Ingest, corpus: list[Doc], env: dict[str, str]) -> None:
+    now = time.time()
+    for n, doc in enumerate(corpus):
+        ingest(doc, now - 100 + n)
+    k = store.keys
+    stories = {doc.id: store.text.hget(k.article(doc.id), "story") for doc in corpus}
+    result = invoke(["reindex", "--slots", "1024"], env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"reindexed {len(corpus)} article(s): 1024 slots per band")
+    assert store.text.hget(k.lsh_meta, "slots") == "1024"
+    # stories are untouched, and the resized index still finds them; `ingest`'s index object read
+    # the old size before the resize: its scripts answer "layout" and it reads the size again
+    assert {doc.id: store.text.hget(k.article(doc.id), "story") for doc in corpus} == stories
+    from dataclasses import replace
+
+    copy = replace(corpus[0], id="again", source="outlet-late", text=corpus[0].text + "\n\nA closing line.")
+    assert ingest(copy, now).story_id == stories[corpus[0].id]
+    assert "power of two" in one_line_error(invoke(["reindex", "--slots", "1000"], env))
+    store.text.set(k.heartbeat("host-1"), "{}", ex=30)
+    assert "a daemon is running" in one_line_error(invoke(["reindex"], env))

@@ -46,7 +46,7 @@ def exercise(store: Store, corpus: list[Doc], *, with_seen: bool = True) -> None
     assert [a["id"] for a in export_articles(store)] == [d.id for d in corpus if d.id in stored]
     found = collect(store, measure_keys=True)
     assert found.articles == len(stored) and found.prefix_memory and found.prefix_memory > 0
-    report = sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), config.bands, 1000),
+    report = sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), 1000),
                    now=now + 31 * DAY, deep=True)
     assert report.articles_expired == len(stored) and report.stories_expired == len(stories)
     assert collect(store).articles == 0
@@ -186,7 +186,7 @@ def test_cluster_with_a_hash_tagged_prefix(cluster: RedisCluster3, corpus: list[
             if port != owner:
                 with cluster.nodes[cluster.ports.index(port)].client() as other:
                     assert other.dbsize() == 0
-        sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), config.bands, 1000), now=time.time() + 31 * DAY)
+        sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), 1000), now=time.time() + 31 * DAY)
         assert collect(store).articles == 0
         exercise(store, corpus, with_seen=False)
     finally:

@@ -19,15 +19,10 @@ DAY = 86400.0
 
 
 
-def all_buckets(store: Store) -> dict[tuple[str, str], str]:
-    """Every LSH bucket entry, whichever of a band's shard hashes holds it."""
-    out = {}
-    for key in store.text.scan_iter(match=store.keys.lsh_band(0)[:-1] + "*", count=1000):
-        if key == store.keys.lsh_times:
-            continue
-        for field, value in store.text.hgetall(key).items():
-            out[(key, field)] = value
-    return out
+def index_record(store: Store, aid: str) -> bytes | None:
+    """The article's LSH index record (storage/lsh.py), if it is still indexed."""
+    n = store.text.hget(store.keys.article(aid), "lsh_n")
+    return store.raw.get(store.keys.lsh_record(int(n))) if n else None
 
 def dump(store: Store) -> dict[str, Any]:
     """Every key of the test database with its full value (streams excluded: wall-clock ids)."""
@@ -69,11 +64,8 @@ def traces(store: Store, article_id: str) -> list[str]:
     return found
 
 
-BANDS = DedupeConfig().bands  # what the ingest fixture indexes with
-
-
-def policy(max_age: float, window: float, *, bands: int = BANDS, event_maxlen: int = 10_000) -> RetentionPolicy:
-    return RetentionPolicy(max_age=int(max_age), index_window=int(window), bands=bands, event_maxlen=event_maxlen)
+def policy(max_age: float, window: float, *, event_maxlen: int = 10_000) -> RetentionPolicy:
+    return RetentionPolicy(max_age=int(max_age), index_window=int(window), event_maxlen=event_maxlen)
 
 
 # a window longer than the retention age, so one story can hold articles on both sides of it
@@ -105,8 +97,8 @@ def test_articles_past_the_age_disappear_with_every_trace(
     for aid, record in young_articles.items():
         assert store.raw.hgetall(k.article(aid)) == record
         assert store.text.zscore(k.articles_by_time, aid) is not None
-        assert store.text.zscore(k.lsh_times, aid) is not None
-        assert store.raw.get(k.signature(aid)) == before[k.signature(aid)]
+        n = int(record[b"lsh_n"])
+        assert store.raw.get(k.lsh_record(n)) == before[k.lsh_record(n)]
     # straddling stories survive with exactly their young members, sizes and outlets updated
     for story in get_stories(store, sorted(straddling)):
         members = {a.id for a in story.articles}
@@ -130,30 +122,32 @@ def test_articles_past_the_age_disappear_with_every_trace(
 
 def test_index_expires_after_the_window_but_articles_stay(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
     now = time.time()
-    for n, doc in enumerate(corpus):
-        ingest(doc, now - (5 * DAY if n % 2 else DAY) + n)
-    k = store.keys
+    # index records expire in the order they were written, which is the order of the commits'
+    # wall clocks: the aged half first, as a daemon would have written it
     aged = [d.id for n, d in enumerate(corpus) if n % 2]
     fresh = [d.id for n, d in enumerate(corpus) if not n % 2]
-    buckets_before = all_buckets(store)
+    by_id = {d.id: d for d in corpus}
+    for n, aid in enumerate(aged):
+        ingest(by_id[aid], now - 5 * DAY + n)
+    for n, aid in enumerate(fresh):
+        ingest(by_id[aid], now - DAY + n)
+    k = store.keys
+    fresh_records = {aid: index_record(store, aid) for aid in fresh}
 
     report = sweep(store, policy(90 * DAY, 3 * DAY), now=now)
 
     assert report.index_expired == len(aged) and report.articles_expired == 0
-    bucket_ids = {aid for v in all_buckets(store).values() for aid in v.split()}
     hashed = set(store.text.hvals(k.content_hashes))
     for aid in aged:
         assert store.text.exists(k.article(aid))
-        assert not store.text.exists(k.signature(aid))
-        assert store.text.zscore(k.lsh_times, aid) is None
-        assert aid not in bucket_ids and aid not in hashed
+        assert index_record(store, aid) is None
+        assert aid not in hashed
     for aid in fresh:
-        assert store.text.exists(k.signature(aid)) and aid in bucket_ids and aid in hashed
-    # buckets that held only fresh ids are untouched
-    after = all_buckets(store)
-    for bucket, value in buckets_before.items():
-        if not set(value.split()) & set(aged):
-            assert after[bucket] == value
+        assert index_record(store, aid) == fresh_records[aid] is not None
+        assert aid in hashed
+    # the floor moved up to the first fresh record
+    assert store.text.hget(k.lsh_meta, "floor") == str(
+        min(int(store.text.hget(k.article(aid), "lsh_n")) for aid in fresh))
 
 
 def test_a_second_sweep_finds_nothing(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
@@ -166,7 +160,7 @@ def test_a_second_sweep_finds_nothing(store: Store, ingest: Ingest, corpus: list
     second = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
     assert first.articles_expired > 0
     assert (second.articles_expired, second.index_expired, second.stories_expired) == (0, 0, 0)
-    assert (second.seen_cleared, second.buckets_cleaned, second.orphans_cleared) == (0, 0, 0)
+    assert (second.seen_cleared, second.orphans_cleared) == (0, 0)
     after = dump(store)
     del after[store.keys.last_sweep]
     assert after == snapshot
@@ -184,7 +178,8 @@ def test_everything_goes_when_everything_is_old(store: Store, ingest: Ingest, co
     assert report.articles_expired == len(corpus)
     assert report.events_trimmed == events
     left = {key for key in dump(store) if key.startswith(k.prefix + ":")}
-    assert left <= {k.schema, k.last_sweep}
+    # the index's counters stay (article numbers are never reused); its table goes once empty
+    assert left <= {k.schema, k.last_sweep, k.lsh_meta}
     assert store.text.xlen(k.events) == 0
 
 
@@ -200,20 +195,23 @@ def test_event_stream_is_capped_to_the_newest(store: Store, ingest: Ingest, corp
     assert [entry_id for entry_id, _ in store.text.xrevrange(k.events)] == newest
 
 
-def test_deep_sweep_cleans_buckets_left_by_other_dedupe_settings(
+def test_deep_sweep_clears_content_hashes_of_unindexed_articles(
     store: Store, ingest: Ingest, corpus: list[Doc]
 ) -> None:
     now = time.time()
     for n, doc in enumerate(corpus):
-        ingest(doc, now - 40 * DAY + n)
-    # index written with the default bands, swept as if the operator had changed dedupe_bands
-    quick = sweep(store, policy(30 * DAY, 3 * DAY, bands=BANDS // 2), now=now)
-    assert quick.articles_expired == len(corpus)
-    leftovers = len(all_buckets(store))
-    assert leftovers > 0
-    deep = sweep(store, policy(30 * DAY, 3 * DAY, bands=BANDS // 2), now=now, deep=True)
-    assert deep.buckets_cleaned == leftovers
-    assert len(all_buckets(store)) == 0
+        ingest(doc, now + n)
+    k = store.keys
+    # an index record deleted some other way (by hand, or lost): its content-hash entry is stale
+    victim = corpus[0].id
+    store.text.delete(k.lsh_record(int(store.text.hget(k.article(victim), "lsh_n"))))
+    assert victim in set(store.text.hvals(k.content_hashes))
+    quick = sweep(store, policy(30 * DAY, 3 * DAY), now=now)
+    assert quick.index_expired == 0 and victim in set(store.text.hvals(k.content_hashes))
+    deep = sweep(store, policy(30 * DAY, 3 * DAY), now=now, deep=True)
+    assert deep.orphans_cleared == 1
+    assert victim not in set(store.text.hvals(k.content_hashes))
+    assert len(store.text.hvals(k.content_hashes)) == len(corpus) - 1
 
 
 # storage/lua/commit.lua reads the seen pairs from ARGV[12 + nb], which is the article payload, so
@@ -256,10 +254,10 @@ def test_keep_forever_still_expires_the_index(store: Store, ingest: Ingest, corp
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("max_age", -1), ("index_window", 0), ("bands", 0), ("event_maxlen", 0), ("batch", 0)]
+    ("field", "value"), [("max_age", -1), ("index_window", 0), ("event_maxlen", 0), ("batch", 0)]
 )
 def test_policy_rejects_bad_values(field: str, value: int) -> None:
-    args = {"max_age": 1, "index_window": 1, "bands": 1, "event_maxlen": 1, field: value}
+    args = {"max_age": 1, "index_window": 1, "event_maxlen": 1, field: value}
     with pytest.raises(ValueError, match=field):
         RetentionPolicy(**args)
 

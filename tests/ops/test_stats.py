@@ -49,6 +49,6 @@ def test_measure_counts_every_key_of_the_prefix(store: Store, ingest: Ingest, co
 
 def test_last_sweep_is_reported(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
     ingest(corpus[0], time.time())
-    sweep(store, RetentionPolicy(max_age=86400, index_window=86400, bands=8, event_maxlen=100), now=time.time())
+    sweep(store, RetentionPolicy(max_age=86400, index_window=86400, event_maxlen=100), now=time.time())
     found = collect(store)
     assert found.last_sweep is not None and not any("no retention sweep" in w for w in found.warnings)

@@ -1,0 +1,215 @@
+"""The Redis LSH index, client side: which cells an article's bands map to, the index's stored
+size, and rebuilding the index from records (the schema-2 migration, a resize).
+
+Layout (``storage/lua/lib.lua`` reads and writes it):
+
+* ``p:lsh:table``: one string of ``bands * slots`` cells of 52 bits (``BITFIELD ... u52``), band
+  after band. A bucket id (64 bits, ``dedupe.minhash.band_ids``) maps to the cell at its top
+  ``log2(slots)`` bits; the cell holds ``tag << 32 | n``: ``n`` the newest article number in that
+  bucket, ``tag`` the bucket id's low 20 bits, so a cell taken over by another bucket is not
+  mistaken for ours (a false tag match, one in a million, only adds a candidate the Jaccard check
+  rejects).
+* ``p:lsh:rec:<n>``: article number ``n``'s record: when it was indexed, its id and what a
+  candidate needs (shingle count, source, published), its content hash, per band the previous
+  article number in the same bucket, and its signature. A bucket is thus a chain, newest first; a
+  lookup walks at most ``MAX_PER_BUCKET`` records of it and stops at the first one outside the
+  dedupe window, so expiry needs no unindexing: the retention sweep deletes records from
+  ``floor`` up, oldest first.
+* ``p:lsh:meta``: ``slots``, ``bands``, ``seq`` (the last number given), ``floor``.
+
+Why: the previous layout kept each band's buckets as hash fields, 42 reads and 42 writes per
+article, and at ~2 microseconds per call inside a script that was most of the commit's Redis time.
+Here an article costs one ``BITFIELD`` read, one ``BITFIELD`` write and one record. The price:
+the table has a fixed size, and when two live buckets share a cell the newer takes it and the
+older bucket's chain is lost for that band (its articles stay findable through the other bands:
+a near-duplicate shares about half of them). Size it at least twice the articles indexed per
+dedupe window (``WIREWATCH_DEDUPE_INDEX_SLOTS``; memory ``bands * slots * 6.5`` bytes).
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storage.connection import Store
+from storage.scripts import lua
+
+log = logging.getLogger(__name__)
+
+TAG_BITS = 20
+CELL_BITS = 52
+MIN_SLOTS = 1 << 8
+# 42 bands * 2**20 cells * 52 bits is 2.3e9 bits: within Redis's 2**32-bit (512 MB) string limit.
+MAX_SLOTS = 1 << 20
+DEFAULT_SLOTS = 1 << 16
+
+
+def check_slots(slots: int) -> None:
+    """Cells per band must be a power of two in [MIN_SLOTS, MAX_SLOTS]."""
+    if isinstance(slots, bool) or not isinstance(slots, int) or slots & (slots - 1) or not (
+        MIN_SLOTS <= slots <= MAX_SLOTS
+    ):
+        raise ValueError(f"index slots must be a power of two from {MIN_SLOTS} to {MAX_SLOTS}, got {slots!r}")
+
+
+def cells_many(band_lists: Sequence[Sequence[str]], slots: int) -> list[bytes]:
+    """For each article, its bands' cells as the scripts take them: one packed argument of
+    little-endian u32s, ``slots`` (the scripts refuse cells computed for another table size), then
+    per band the cell's bit offset in the table and the bucket's tag.
+    Vectorised over the batch, and binary because the script unpacks it in one call (parsing text
+    in Lua cost more than the reads it drives)."""
+    shift = np.uint64(64 - (slots.bit_length() - 1))
+    head = struct.pack("<I", slots)
+    result: list[bytes] = [head] * len(band_lists)
+    by_width: dict[int, list[int]] = {}
+    for i, bands in enumerate(band_lists):
+        by_width.setdefault(len(bands), []).append(i)
+    for width, rows in by_width.items():
+        if width == 0:
+            continue
+        ids = np.frombuffer(bytes.fromhex("".join(b for i in rows for b in band_lists[i])), dtype=">u8")
+        ids = ids.astype(np.uint64).reshape(len(rows), width)
+        cell = (ids >> shift) + np.arange(width, dtype=np.uint64) * np.uint64(slots)
+        packed = np.empty((len(rows), width, 2), dtype="<u4")
+        packed[:, :, 0] = cell * np.uint64(CELL_BITS)
+        packed[:, :, 1] = ids & np.uint64((1 << TAG_BITS) - 1)
+        raw = packed.tobytes()
+        step = width * 8
+        for n, i in enumerate(rows):
+            result[i] = head + raw[n * step : (n + 1) * step]
+    return result
+
+
+def cells(bands: Sequence[str], slots: int) -> bytes:
+    """``cells_many`` for one article."""
+    return cells_many([bands], slots)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    slots: int
+    bands: int
+
+
+def ensure_layout(store: Store, *, bands: int, slots: int) -> Layout:
+    """The index's size as stored (written with ``slots`` and ``bands`` when there is no index
+    yet). The stored size wins: cells are only found under the size they were written with, so a
+    changed setting applies after ``wirewatch reindex``."""
+    check_slots(slots)
+    k = store.keys
+    pipe = store.text.pipeline(transaction=False)
+    pipe.hsetnx(k.lsh_meta, "slots", slots)
+    pipe.hsetnx(k.lsh_meta, "bands", bands)
+    pipe.hmget(k.lsh_meta, "slots", "bands")
+    stored = pipe.execute()[-1]
+    layout = Layout(int(stored[0]), int(stored[1]))
+    if layout.slots != slots:
+        log.warning("dedupe index has %d slots per band (setting: %d); `wirewatch reindex` resizes it",
+                    layout.slots, slots)
+    return layout
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article to (re)index, as its record keeps it."""
+
+    time: str
+    article_id: str
+    signature: bytes
+    n_shingles: int
+    content_hash: str
+    source: str
+    published: str
+
+
+def write_entries(store: Store, entries: Iterable[tuple[Entry, tuple[str, ...]]], slots: int, *,
+                  batch: int = 500) -> int:
+    """Index ``(entry, band ids)`` pairs, oldest first, as commits would (chains, records, each
+    article's ``lsh_n``); returns how many were written."""
+    script = store.raw.register_script(lua("reindex.lua"))
+    done = 0
+    chunk: list[tuple[Entry, tuple[str, ...]]] = []
+
+    def flush() -> None:
+        nonlocal done
+        packed = cells_many([bands for _, bands in chunk], slots)
+        pipe = store.raw.pipeline(transaction=False)
+        for (e, _), c in zip(chunk, packed, strict=True):
+            script(args=[store.keys.prefix, c, e.time, e.article_id, e.n_shingles, e.content_hash, e.source,
+                         e.published, e.signature], client=pipe)
+        pipe.execute()
+        done += len(chunk)
+        chunk.clear()
+
+    for item in entries:
+        chunk.append(item)
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    return done
+
+
+def indexed_count(store: Store) -> int:
+    """Article numbers given and not yet expired by the sweep (an upper bound of live records)."""
+    seq, floor = store.text.hmget(store.keys.lsh_meta, "seq", "floor")
+    return max(0, int(seq or 0) - int(floor or 1) + 1)
+
+
+def parse_record(raw: bytes) -> tuple[Entry, int]:
+    """An index record (``lib.lua``'s layout) as the entry it indexes, and its band count."""
+    header, _, rest = raw.partition(b"\n")
+    t, aid, n_shingles, chash, source, published, nbands = header.decode().split("\t")
+    sig = rest[4 * int(nbands) :]
+    return Entry(t, aid, sig, int(n_shingles or 0), chash, source, published), int(nbands)
+
+
+def live_entries(store: Store, *, batch: int = 500) -> list[Entry]:
+    """Every index record still stored, oldest first."""
+    k = store.keys
+    seq, floor = store.text.hmget(k.lsh_meta, "seq", "floor")
+    out: list[Entry] = []
+    numbers = range(int(floor or 1), int(seq or 0) + 1)
+    for start in range(0, len(numbers), batch):
+        pipe = store.raw.pipeline(transaction=False)
+        for n in numbers[start : start + batch]:
+            pipe.get(k.lsh_record(n))
+        out += [parse_record(raw)[0] for raw in pipe.execute() if raw]
+    return out
+
+
+def rebuild(store: Store, entries: Sequence[Entry], *, slots: int, bands: int) -> int:
+    """Replace the index with ``entries`` (oldest first) in a table of ``slots`` cells per band:
+    a resize, or the move from schema 1. Run it with the daemons stopped (``wirewatch reindex``)."""
+    from dedupe.minhash import band_ids
+
+    check_slots(slots)
+    k = store.keys
+    usable = [e for e in entries if e.signature and len(e.signature) % 4 == 0 and len(e.signature) // 4 >= bands]
+    ids: list[tuple[str, ...]] = []
+    for start in range(0, len(usable), 1000):
+        chunk = usable[start : start + 1000]
+        by_length: dict[int, list[int]] = {}
+        for n, e in enumerate(chunk):
+            by_length.setdefault(len(e.signature), []).append(n)
+        rows: list[tuple[str, ...]] = [()] * len(chunk)
+        for length, members in by_length.items():
+            matrix = np.frombuffer(b"".join(chunk[n].signature for n in members), dtype="<u4")
+            for n, row in zip(members, band_ids(matrix.reshape(len(members), length // 4).astype(np.uint32), bands),
+                              strict=True):
+                rows[n] = row
+        ids += rows
+    stale = list(store.text.scan_iter(match=_glob(k.lsh_record_prefix) + "*", count=1000))
+    for i in range(0, len(stale), 500):
+        store.text.delete(*stale[i : i + 500])
+    store.text.delete(k.lsh_table, k.lsh_meta)
+    store.text.hset(k.lsh_meta, mapping={"slots": slots, "bands": bands})
+    return write_entries(store, zip(usable, ids, strict=True), slots)
+
+
+def _glob(prefix: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
