@@ -47,6 +47,10 @@ class DedupeConfig:
         _check_int("index_slots", self.index_slots, 1 << 8, 1 << 20)
         if self.index_slots & (self.index_slots - 1):
             raise ValueError(f"index_slots must be a power of two, got {self.index_slots}")
+        # the Redis index's cells are 52 bits, addressed by u32 bit offsets (storage/lsh.py)
+        if self.bands * self.index_slots * 52 >= 1 << 32:
+            raise ValueError(f"bands x index_slots ({self.bands} x {self.index_slots}) is too large for the "
+                             "Redis index: use fewer index_slots")
 
     @property
     def rows(self) -> int:

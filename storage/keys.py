@@ -23,6 +23,7 @@ p:lsh:table                            string  the LSH index: per band, `slots` 
                                                (BITFIELD u52): the newest article number whose
                                                bucket maps to the cell, and 20 bits of that bucket's
                                                id as a tag (storage/lsh.py)
+p:lsh:table:rebuild                    string  the next table while `wirewatch reindex` builds it
 p:lsh:meta                             hash    slots (cells per band), bands, seq (last article
                                                number given), floor (oldest number maybe live)
 p:lsh:rec:<n>                          string  index record of article number n: indexed time, id,
@@ -127,6 +128,11 @@ class Keys:
     @property
     def lsh_table(self) -> str:
         return f"{self.prefix}:lsh:table"
+
+    @property
+    def lsh_table_rebuild(self) -> str:
+        """Scratch table a rebuild fills before it is swapped in (``storage.lsh.rebuild``)."""
+        return f"{self.prefix}:lsh:table:rebuild"
 
     @property
     def lsh_meta(self) -> str:

@@ -12,9 +12,9 @@ Layout (``storage/lua/lib.lua`` reads and writes it):
 * ``p:lsh:rec:<n>``: article number ``n``'s record: when it was indexed, its id and what a
   candidate needs (shingle count, source, published), its content hash, per band the previous
   article number in the same bucket, and its signature. A bucket is thus a chain, newest first; a
-  lookup walks at most ``MAX_PER_BUCKET`` records of it and stops at the first one outside the
-  dedupe window, so expiry needs no unindexing: the retention sweep deletes records from
-  ``floor`` up, oldest first.
+  lookup walks at most ``MAX_PER_BUCKET`` records of it, passes over those outside the dedupe
+  window and stops at one that is gone, so expiry needs no unindexing: the retention sweep deletes
+  records from ``floor`` up, oldest first.
 * ``p:lsh:meta``: ``slots``, ``bands``, ``seq`` (the last number given), ``floor``.
 
 Why: the previous layout kept each band's buckets as hash fields, 42 reads and 42 writes per
@@ -29,11 +29,13 @@ dedupe window (``WIREWATCH_DEDUPE_INDEX_SLOTS``; memory ``bands * slots * 6.5`` 
 from __future__ import annotations
 
 import logging
+import re
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from redis.cluster import RedisCluster
 
 from storage.connection import Store
 from storage.scripts import lua
@@ -54,6 +56,13 @@ def check_slots(slots: int) -> None:
         MIN_SLOTS <= slots <= MAX_SLOTS
     ):
         raise ValueError(f"index slots must be a power of two from {MIN_SLOTS} to {MAX_SLOTS}, got {slots!r}")
+
+
+def check_size(slots: int, bands: int) -> None:
+    """The table's bit offsets travel as u32 and a Redis string holds at most 2**32 bits."""
+    if bands * slots * CELL_BITS >= 1 << 32:
+        raise ValueError(f"{bands} bands x {slots} index slots exceed one Redis string (2**32 bits): "
+                         "use fewer slots")
 
 
 def cells_many(band_lists: Sequence[Sequence[str]], slots: int) -> list[bytes]:
@@ -127,21 +136,27 @@ class Entry:
 
 
 def write_entries(store: Store, entries: Iterable[tuple[Entry, tuple[str, ...]]], slots: int, *,
-                  batch: int = 500) -> int:
+                  table: str | None = None, batch: int = 500) -> int:
     """Index ``(entry, band ids)`` pairs, oldest first, as commits would (chains, records, each
-    article's ``lsh_n``); returns how many were written."""
+    article's ``lsh_n``) into ``table`` (default: the live one); returns how many were written."""
     script = store.raw.register_script(lua("reindex.lua"))
+    tkey = table or store.keys.lsh_table
     done = 0
     chunk: list[tuple[Entry, tuple[str, ...]]] = []
 
     def flush() -> None:
         nonlocal done
         packed = cells_many([bands for _, bands in chunk], slots)
-        pipe = store.raw.pipeline(transaction=False)
-        for (e, _), c in zip(chunk, packed, strict=True):
-            script(args=[store.keys.prefix, c, e.time, e.article_id, e.n_shingles, e.content_hash, e.source,
-                         e.published, e.signature], client=pipe)
-        pipe.execute()
+        calls = [[store.keys.prefix, tkey, c, e.time, e.article_id, e.n_shingles, e.content_hash, e.source,
+                  e.published, e.signature] for (e, _), c in zip(chunk, packed, strict=True)]
+        if isinstance(store.raw, RedisCluster):
+            for args in calls:  # redis-py runs no scripts in a cluster pipeline
+                script(args=args)
+        else:
+            pipe = store.raw.pipeline(transaction=False)
+            for args in calls:
+                script(args=args, client=pipe)
+            pipe.execute()
         done += len(chunk)
         chunk.clear()
 
@@ -160,34 +175,67 @@ def indexed_count(store: Store) -> int:
     return max(0, int(seq or 0) - int(floor or 1) + 1)
 
 
+def _unescape(value: str) -> str:
+    """A header field as ``lib.lua``'s ``lsh_escape`` wrote it (tab, newline, backslash escaped)."""
+    if "\\" not in value:
+        return value
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n"}.get(m.group(1), m.group(1)), value)
+
+
+def record_id(raw: bytes) -> str:
+    """The article id of an index record."""
+    return _unescape(raw.split(b"\t", 2)[1].decode())
+
+
 def parse_record(raw: bytes) -> tuple[Entry, int]:
     """An index record (``lib.lua``'s layout) as the entry it indexes, and its band count."""
     header, _, rest = raw.partition(b"\n")
     t, aid, n_shingles, chash, source, published, nbands = header.decode().split("\t")
     sig = rest[4 * int(nbands) :]
-    return Entry(t, aid, sig, int(n_shingles or 0), chash, source, published), int(nbands)
+    return Entry(t, _unescape(aid), sig, int(n_shingles or 0), chash, _unescape(source), published), int(nbands)
 
 
 def live_entries(store: Store, *, batch: int = 500) -> list[Entry]:
-    """Every index record still stored, oldest first."""
+    """Every index record still stored, oldest first (one per article: a rebuild that stopped
+    part-way can have left a second one)."""
     k = store.keys
     seq, floor = store.text.hmget(k.lsh_meta, "seq", "floor")
     out: list[Entry] = []
+    seen: set[str] = set()
     numbers = range(int(floor or 1), int(seq or 0) + 1)
     for start in range(0, len(numbers), batch):
         pipe = store.raw.pipeline(transaction=False)
         for n in numbers[start : start + batch]:
             pipe.get(k.lsh_record(n))
-        out += [parse_record(raw)[0] for raw in pipe.execute() if raw]
+        for raw in pipe.execute():
+            if raw:
+                entry = parse_record(raw)[0]
+                if entry.article_id not in seen:
+                    seen.add(entry.article_id)
+                    out.append(entry)
     return out
+
+
+# Swap a rebuilt table in: the new table, size and floor at once.
+_SWAP_LUA = """
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], KEYS[1]) else redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[2], 'slots', ARGV[1], 'bands', ARGV[2], 'floor', ARGV[3])
+return 1
+"""
 
 
 def rebuild(store: Store, entries: Sequence[Entry], *, slots: int, bands: int) -> int:
     """Replace the index with ``entries`` (oldest first) in a table of ``slots`` cells per band:
-    a resize, or the move from schema 1. Run it with the daemons stopped (``wirewatch reindex``)."""
+    a resize, or the move from schema 1. Run it with the daemons stopped (``wirewatch reindex``).
+
+    The new records and table are written beside the live ones (new numbers, a scratch table),
+    then swapped in with one script; only then do the old records go. A rebuild that stops
+    part-way leaves the live index as it was (plus records nothing points at, which the sweep
+    deletes when their time comes)."""
     from dedupe.minhash import band_ids
 
     check_slots(slots)
+    check_size(slots, bands)
     k = store.keys
     usable = [e for e in entries if e.signature and len(e.signature) % 4 == 0 and len(e.signature) // 4 >= bands]
     ids: list[tuple[str, ...]] = []
@@ -203,13 +251,18 @@ def rebuild(store: Store, entries: Sequence[Entry], *, slots: int, bands: int) -
                               strict=True):
                 rows[n] = row
         ids += rows
-    stale = list(store.text.scan_iter(match=_glob(k.lsh_record_prefix) + "*", count=1000))
-    for i in range(0, len(stale), 500):
-        store.text.delete(*stale[i : i + 500])
-    store.text.delete(k.lsh_table, k.lsh_meta)
-    store.text.hset(k.lsh_meta, mapping={"slots": slots, "bands": bands})
-    return write_entries(store, zip(usable, ids, strict=True), slots)
+    floor, seq = (int(v) if v else None for v in store.text.hmget(k.lsh_meta, "floor", "seq"))
+    old = range(floor or 1, (seq or 0) + 1)
+    scratch = k.lsh_table_rebuild
+    store.text.delete(scratch)
+    written = write_entries(store, zip(usable, ids, strict=True), slots, table=scratch)
+    swap = store.raw.register_script(_SWAP_LUA)
+    swap(keys=[k.lsh_table, k.lsh_meta, scratch], args=[slots, bands, (seq or 0) + 1])
+    for start in range(0, len(old), 500):
+        pipe = store.text.pipeline(transaction=False)
+        for n in old[start : start + 500]:
+            pipe.delete(k.lsh_record(n))  # one key per DEL: a cluster slot's worth at a time
+        pipe.execute()
+    return written
 
 
-def _glob(prefix: str) -> str:
-    return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)

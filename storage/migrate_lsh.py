@@ -4,9 +4,10 @@ per-article records of ``storage/lsh.py``.
 
 Every article still indexed is indexed again, oldest first (so each bucket's chain comes out newest
 first, as commits would have built it), from its stored signature and article record; then the old
-keys go, ``p:lsh:times`` last. A run that stopped part-way is repaired by running it again: while
-``p:lsh:times`` exists the new index is rebuilt from scratch; once it is gone only leftovers of the
-old keys remain to delete.
+keys go, ``p:lsh:times`` first. A run that stopped part-way is repaired by running it again: while
+``p:lsh:times`` exists the old index is whole and the new one is rebuilt from it (``rebuild``
+replaces what a previous attempt wrote); once it is gone the new index is complete and only
+leftovers of the old keys remain to delete.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def migrate_to_cell_table(store: Store) -> None:
     if store.text.exists(k.legacy_lsh_times):
         written = rebuild(store, _legacy_entries(store), slots=slots, bands=bands)
         log.info("schema 2: %d indexed articles moved to the LSH cell table", written)
+        # the new index is complete: from here on a re-run only tidies up
+        store.text.delete(k.legacy_lsh_times)
     _delete_legacy(store)
 
 
@@ -67,4 +70,3 @@ def _delete_legacy(store: Store) -> None:
         store.text.delete(*chunk)
     for chunk in chunked(store.text.scan_iter(match=glob_escape(k.legacy_signature("")) + "*", count=1000), 500):
         store.text.delete(*chunk)
-    store.text.delete(k.legacy_lsh_times)

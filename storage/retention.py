@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.connection import Store
+from storage.lsh import record_id
 from storage.scripts import lua
 
 log = logging.getLogger(__name__)
@@ -142,8 +143,10 @@ def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutof
     removed = stories = 0
     if mode == "index":
         # index records expire oldest first from the floor (storage/lsh.py): no ids to look up
+        position = 0
         while True:
-            done, _, more = script(keys=[k.lsh_meta], args=[k.prefix, mode, repr(cutoff), policy.batch])
+            done, _, more, position = script(keys=[k.lsh_meta],
+                                             args=[k.prefix, mode, repr(cutoff), policy.batch, position])
             removed += int(done)
             if not int(more):
                 return removed, 0
@@ -263,7 +266,7 @@ def _indexed(store: Store, ids: Sequence[str]) -> set[str]:
     for aid in ids:
         numbers.hget(k.article(aid), "lsh_n")
     pairs = [(aid, n) for aid, n in zip(ids, numbers.execute(), strict=True) if n]
-    exists = store.text.pipeline(transaction=False)
+    records = store.raw.pipeline(transaction=False)
     for _, n in pairs:
-        exists.exists(k.lsh_record(int(n)))
-    return {aid for (aid, _), found in zip(pairs, exists.execute(), strict=True) if found}
+        records.get(k.lsh_record(int(n)))
+    return {aid for (aid, _), raw in zip(pairs, records.execute(), strict=True) if raw and record_id(raw) == aid}

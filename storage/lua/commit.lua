@@ -40,12 +40,17 @@ local function commit(a, index)
     end
   end
 
+  -- the record now, with the cells: nothing below may leave cells naming a number without one
+  lsh_write_record(p, number, prev, {time = a.now_raw, id = aid, n_shingles = art.n_shingles, chash = chash,
+    source = art.source, published = art.published or '', sig = sig})
+
   local created = 0
   local root, opened
   if target ~= '' then
     root = find(p, target)
     if redis.call('EXISTS', p .. ':story:' .. root) == 0 then
       lsh_restore(p, cells, raw)
+      redis.call('DEL', p .. ':lsh:rec:' .. number)
       return {'retry'}
     end
   else
@@ -104,8 +109,6 @@ local function commit(a, index)
 
   -- the article itself
   local akey = p .. ':article:' .. aid
-  lsh_write_record(p, number, prev, {time = a.now_raw, id = aid, n_shingles = art.n_shingles, chash = chash,
-    source = art.source, published = art.published or '', sig = sig})
   redis.call('HSET', akey, 'id', aid, 'url', art.url, 'canonical_url', art.canonical_url,
     'source', art.source, 'title', art.title, 'text', art.text, 'authors', cjson.encode(art.authors),
     'published', art.published or '', 'fetched_at', now, 'language', art.language or '',

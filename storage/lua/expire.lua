@@ -2,7 +2,8 @@
 -- dedupe window, a batch at a time. Loaded after lib.lua.
 -- KEYS[1]: a key of the prefix (declared so a cluster client routes the call)
 -- ARGV: prefix, mode ('index' | 'article'), cutoff, then
---   index:   how many index records to expire at most (oldest first, from the floor up)
+--   index:   how many index records to expire at most (oldest first, from the floor up), and
+--            where the previous call of this sweep stopped (0: the floor)
 --   article: per article: id, m, m (seen key, field) pairs
 local p = ARGV[1]
 local mode = ARGV[2]
@@ -128,29 +129,43 @@ local function prune_topics(root)
 end
 
 if mode == 'index' then
-  -- numbers grow with time: walk from the floor up and stop at the first record inside the
-  -- window (records of several daemons interleave within seconds, an import's are older than the
-  -- live ones around them: a later sweep takes the rest)
+  -- Records are numbered in the order they were written, which is nearly time order: walk from
+  -- the floor up, deleting those past the window. A young record does not end the walk (an
+  -- import's records carry their original times, a daemon's clock may run ahead): the walk ends
+  -- after YOUNG_RUN young records in a row, and the floor stays at the first young one.
+  -- ARGV[5]: where the previous call of this sweep stopped (0: at the floor).
+  local YOUNG_RUN = 1000
   local limit = tonumber(ARGV[4])
   local f = redis.call('HMGET', meta, 'floor', 'seq')
-  local n, seq = tonumber(f[1] or '1'), tonumber(f[2] or '0')
+  local floor, seq = tonumber(f[1] or '1'), tonumber(f[2] or '0')
+  local n = math.max(floor, tonumber(ARGV[5] or '0'))
+  local from_floor = n == floor
   local stop = n + 4 * limit  -- records already gone (their articles expired) are skipped, boundedly
-  local more = 0
+  local first_young, run, more = nil, 0, 0
   while n <= seq do
     if removed >= limit or n >= stop then more = 1; break end
     local rec = lsh_record(p, n)
     if rec then
-      if rec.time >= cutoff then break end
-      drop_record(n, rec)
-      removed = removed + 1
+      if rec.time >= cutoff then
+        first_young = first_young or n
+        run = run + 1
+        if run >= YOUNG_RUN then break end
+      else
+        drop_record(n, rec)
+        removed = removed + 1
+        run = 0
+      end
     end
     n = n + 1
   end
-  redis.call('HSET', meta, 'floor', n)
-  -- nothing left indexed: the table (its fixed size, whatever the load) goes until the next commit
-  if n > seq then redis.call('DEL', p .. ':lsh:table') end
-  -- more: stopped at the batch's bound, not at the window or the newest record
-  return {removed, 0, more}
+  if from_floor then
+    floor = first_young or n
+    redis.call('HSET', meta, 'floor', floor)
+    -- nothing left indexed: the table (its fixed size, whatever the load) goes until the next commit
+    if floor > seq then redis.call('DEL', p .. ':lsh:table') end
+  end
+  -- more: stopped at the call's bound, not at the newest record or a run of young ones
+  return {removed, 0, more, n}
 end
 
 local i = 4

@@ -38,18 +38,23 @@ local TAG = 4294967296
 -- the bucket's tag. Binary and unpacked in one call because every string Lua makes is interned:
 -- parsing 84 numbers out of text cost more than the reads. Returns nil when the index has another
 -- size (resized meanwhile by `wirewatch reindex`): the caller recomputes its cells.
-local function lsh_cells(p, packed)
+local function lsh_parse_cells(packed)
   local n = math.floor((#packed - 4) / 8)
   local v = {struct.unpack('<' .. string.rep('I4', 1 + 2 * n), packed)}
-  local slots = v[1]
+  local offsets, tags = {}, {}
+  for i = 1, n do offsets[i], tags[i] = v[2 * i], v[2 * i + 1] end
+  return offsets, tags, v[1], n
+end
+
+-- `readonly`: a preview, which must not write even the size of an emptied Redis's index.
+local function lsh_cells(p, packed, readonly)
+  local offsets, tags, slots, n = lsh_parse_cells(packed)
   local stored = redis.call('HGET', p .. ':lsh:meta', 'slots')
   if not stored then
-    redis.call('HSET', p .. ':lsh:meta', 'slots', slots, 'bands', n)  -- an emptied Redis
+    if not readonly then redis.call('HSET', p .. ':lsh:meta', 'slots', slots, 'bands', n) end  -- an emptied Redis
   elseif tonumber(stored) ~= slots then
     return nil
   end
-  local offsets, tags = {}, {}
-  for i = 1, n do offsets[i], tags[i] = v[2 * i], v[2 * i + 1] end
   return offsets, tags
 end
 
@@ -85,6 +90,21 @@ local function unpack_u32(packed)
   return v
 end
 
+-- Header fields are separated by tabs: an article id or source holding a tab, newline or
+-- backslash (possible through `wirewatch import`) is escaped as \t, \n, \\.
+local ESCAPES = {['\t'] = '\\t', ['\n'] = '\\n', ['\\'] = '\\\\'}
+local UNESCAPES = {t = '\t', n = '\n', ['\\'] = '\\'}
+
+local function lsh_escape(v)
+  if string.find(v, '[\t\n\\]') then return (string.gsub(v, '[\t\n\\]', ESCAPES)) end
+  return v
+end
+
+local function lsh_unescape(v)
+  if string.find(v, '\\', 1, true) then return (string.gsub(v, '\\(.)', UNESCAPES)) end
+  return v
+end
+
 -- An index record, parsed (nil when it is gone: expired, or never written).
 -- Layout: "time\tid\tn_shingles\tcontent hash\tsource\tpublished\tbands\n", then one
 -- little-endian u32 per band (the previous article number in that band's bucket), then the
@@ -97,8 +117,8 @@ local function lsh_record(p, n)
   local t, id, nsh, chash, src, pub, nb = string.match(string.sub(raw, 1, nl - 1),
     '^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)$')
   if not t then return nil end
-  return {time = tonumber(t), id = id, n_shingles = nsh, chash = chash, source = src, published = pub,
-    nbands = tonumber(nb), raw = raw, at = nl + 1}
+  return {time = tonumber(t), id = lsh_unescape(id), n_shingles = nsh, chash = chash,
+    source = lsh_unescape(src), published = pub, nbands = tonumber(nb), raw = raw, at = nl + 1}
 end
 
 -- The previous article number in `band`'s bucket (0: the chain ends).
@@ -115,13 +135,13 @@ end
 -- one call both writes and tells, per band, the previous article of the same bucket (0: none, or
 -- the cell belonged to another bucket) for the record's chain; `raw` puts the cells back if the
 -- commit then has to retry.
-local function lsh_claim(p, offsets, tags, n)
+local function lsh_claim(p, offsets, tags, n, tkey)
   if #offsets == 0 then return {}, {} end
   local ops = {}
   for i = 1, #offsets do
     ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', offsets[i], tags[i] * TAG + n
   end
-  local raw = redis.call('BITFIELD', p .. ':lsh:table', unpack(ops))
+  local raw = redis.call('BITFIELD', tkey or (p .. ':lsh:table'), unpack(ops))
   local prev = {}
   for i = 1, #raw do
     local v = raw[i]
@@ -142,8 +162,8 @@ end
 -- The record of article number `n` (fields of `rec`: time, id, n_shingles, chash, source,
 -- published, sig), its chains continuing at `prev`.
 local function lsh_write_record(p, n, prev, rec)
-  local header = table.concat({rec.time, rec.id, rec.n_shingles, rec.chash, rec.source, rec.published,
-    #prev}, '\t')
+  local header = table.concat({rec.time, lsh_escape(rec.id), rec.n_shingles, rec.chash, lsh_escape(rec.source),
+    rec.published, #prev}, '\t')
   redis.call('SET', p .. ':lsh:rec:' .. n, header .. '\n' .. pack_u32(prev) .. rec.sig)
 end
 

@@ -26,7 +26,7 @@ local function query(a, readonly)
     end
   end
 
-  local cells, tags = lsh_cells(p, a.slots)
+  local cells, tags = lsh_cells(p, a.slots, readonly)
   if not cells then return {'layout'} end
   local heads = lsh_heads(p, cells, tags)
   local out = {'cands', '', ''}
@@ -59,10 +59,11 @@ local function query(a, readonly)
       steps = steps + 1
     end
   end
-  -- the heads token, for the commit's re-check; only a reply with candidates goes back to Python
-  if #out > 3 then out[2] = pack_u32(heads) end
-  out[#out + 1] = 'split'
   local splits = redis.call('SMEMBERS', p .. ':split:' .. aid)
+  -- the heads token, for the commit's re-check, in every reply that goes back to Python (all but
+  -- the fast path's: no candidate, no split)
+  if #out > 3 or #splits > 0 then out[2] = pack_u32(heads) end
+  out[#out + 1] = 'split'
   for _, s in ipairs(splits) do out[#out + 1] = find(p, s, not readonly) end
   return out, {cells = cells, tags = tags, heads = heads}, #splits
 end

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from redis.crc import key_slot
 
-from dedupe import DedupeConfig
+from dedupe import DedupeConfig, fingerprint
 from storage.connection import PrefixCluster, Store, connect
 from storage.export import export_articles
+from storage.lsh import live_entries, rebuild
 from storage.retention import RetentionPolicy, sweep
 from storage.stats import collect
 from storage.stories import latest_stories
@@ -46,6 +47,11 @@ def exercise(store: Store, corpus: list[Doc], *, with_seen: bool = True) -> None
     assert [a["id"] for a in export_articles(store)] == [d.id for d in corpus if d.id in stored]
     found = collect(store, measure_keys=True)
     assert found.articles == len(stored) and found.prefix_memory and found.prefix_memory > 0
+    # resizing the dedupe index (`wirewatch reindex`) works here too, and the index still answers
+    assert rebuild(store, live_entries(store), slots=1024, bands=config.bands) == len(stored)
+    near = fingerprint(corpus[0].text + " One more sentence from the desk.", corpus[0].title, config)
+    story, jaccard = index.peek(near, source="late", published=None, now=now + len(corpus))
+    assert story == results[0].story_id and jaccard is not None and 0.8 < jaccard < 1.0
     report = sweep(store, RetentionPolicy(int(30 * DAY), int(3 * DAY), 1000),
                    now=now + 31 * DAY, deep=True)
     assert report.articles_expired == len(stored) and report.stories_expired == len(stories)

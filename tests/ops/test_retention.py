@@ -150,6 +150,24 @@ def test_index_expires_after_the_window_but_articles_stay(store: Store, ingest: 
         min(int(store.text.hget(k.article(aid), "lsh_n")) for aid in fresh))
 
 
+def test_a_young_record_among_old_ones_does_not_hold_expiry_back(
+    store: Store, ingest: Ingest, corpus: list[Doc]
+) -> None:
+    """An import keeps its lines' times and a daemon's clock may run ahead: a young record written
+    before old ones must not keep them (and everything after) indexed."""
+    now = time.time()
+    ingest(corpus[0], now - DAY)  # young, written first
+    for n, doc in enumerate(corpus[1:]):
+        ingest(doc, now - 5 * DAY + n)
+    report = sweep(store, policy(90 * DAY, 3 * DAY), now=now)
+    assert report.index_expired == len(corpus) - 1
+    assert index_record(store, corpus[0].id) is not None
+    assert all(index_record(store, d.id) is None for d in corpus[1:])
+    # the floor stays at the young record, and a second sweep finds nothing more
+    assert store.text.hget(store.keys.lsh_meta, "floor") == store.text.hget(store.keys.article(corpus[0].id), "lsh_n")
+    assert sweep(store, policy(90 * DAY, 3 * DAY), now=now).index_expired == 0
+
+
 def test_a_second_sweep_finds_nothing(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
     now = time.time()
     for n, doc in enumerate(corpus):

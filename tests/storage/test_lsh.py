@@ -109,7 +109,9 @@ def test_rebuild_at_another_size_keeps_every_story_findable(store: Store) -> Non
     assert [e.article_id for e in entries] == list(texts)
     assert rebuild(store, entries, slots=1024, bands=CFG.bands) == 6
     k = store.keys
-    assert store.text.hmget(k.lsh_meta, "slots", "seq") == ["1024", "6"]
+    # written beside the old records under new numbers, then swapped in; the old records are gone
+    assert store.text.hmget(k.lsh_meta, "slots", "seq", "floor") == ["1024", "12", "7"]
+    assert not any(store.text.exists(k.lsh_record(n)) for n in range(1, 7))
     assert [e.article_id for e in live_entries(store)] == list(texts)
     # the stored size wins over the setting: a new index object reads it
     resized = StoryIndex(store, CFG)
@@ -118,3 +120,43 @@ def test_rebuild_at_another_size_keeps_every_story_findable(store: Store) -> Non
         copy = "An intro of our own. " + t[:-40]
         res = resized.add(record(f"{aid}-copy", copy, source="late"), fingerprint(copy, None, CFG), now=NOW + 10)
         assert res.status == "joined" and res.story_id == get_article(store, aid).story  # type: ignore[union-attr]
+
+
+def test_a_rebuild_that_stops_part_way_leaves_the_index_working(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.lsh as lsh
+
+    index = StoryIndex(store, CFG)
+    text = body(14, 400)
+    first = index.add(record("base", text), fingerprint(text, None, CFG), now=NOW)
+    real = lsh.write_entries
+
+    def dies(*args: object, **kw: object) -> int:
+        real(*args, **kw)  # type: ignore[arg-type]
+        raise ConnectionError("the connection dropped")
+
+    monkeypatch.setattr(lsh, "write_entries", dies)
+    with pytest.raises(ConnectionError):
+        rebuild(store, live_entries(store), slots=1024, bands=CFG.bands)
+    assert store.text.hget(store.keys.lsh_meta, "slots") == str(CFG.index_slots)
+    copy = text + " One more line."
+    again = index.add(record("copy", copy, source="outlet-b"), fingerprint(copy, None, CFG), now=NOW + 1)
+    assert again.status == "joined" and again.story_id == first.story_id
+    # and a later rebuild takes each article once
+    monkeypatch.setattr(lsh, "write_entries", real)
+    assert rebuild(store, live_entries(store), slots=1024, bands=CFG.bands) == 2
+
+
+def test_ids_and_sources_with_tabs_survive_the_record(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(15, 400)
+    first = index.add(record("odd\tid\\x", text, source="Daily\tNews\n"), fingerprint(text, None, CFG), now=NOW)
+    (entry,) = live_entries(store)
+    assert (entry.article_id, entry.source) == ("odd\tid\\x", "Daily\tNews\n")
+    copy = text + " A closing line."
+    again = index.add(record("copy", copy, source="outlet-b"), fingerprint(copy, None, CFG), now=NOW + 1)
+    assert again.status == "joined" and again.story_id == first.story_id
+
+
+def test_bands_times_slots_must_fit_one_string() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        DedupeConfig(num_perm=256, bands=100, index_slots=1 << 20)
