@@ -54,6 +54,7 @@ import httpx
 
 from dedupe import DedupeConfig, Fingerprint, fingerprint_many
 from storage.connection import Store, connect
+from storage.keys import SCHEMA_VERSION
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch.settings import load_settings
 
@@ -482,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.skip_fill:
             store.text.flushdb()
+            # what connect() stamped on the empty database went with the flush
+            store.text.set(store.keys.schema, SCHEMA_VERSION)
             before = used_memory(store)
             report["fill"] = fill(store, args)
             after = used_memory(store)
