@@ -105,17 +105,13 @@ class Layout:
 
 
 def ensure_layout(store: Store, *, bands: int, slots: int) -> Layout:
-    """The index's size as stored (written with ``slots`` and ``bands`` when there is no index
-    yet). The stored size wins: cells are only found under the size they were written with, so a
-    changed setting applies after ``wirewatch reindex``."""
+    """The index's size as stored, or ``slots`` and ``bands`` when there is no index yet (the
+    first commit writes them: reading writes nothing, so a preview stays a preview). The stored
+    size wins: cells are only found under the size they were written with, so a changed setting
+    applies after ``wirewatch reindex``."""
     check_slots(slots)
-    k = store.keys
-    pipe = store.text.pipeline(transaction=False)
-    pipe.hsetnx(k.lsh_meta, "slots", slots)
-    pipe.hsetnx(k.lsh_meta, "bands", bands)
-    pipe.hmget(k.lsh_meta, "slots", "bands")
-    stored = pipe.execute()[-1]
-    layout = Layout(int(stored[0]), int(stored[1]))
+    stored = store.text.hmget(store.keys.lsh_meta, "slots", "bands")
+    layout = Layout(int(stored[0] or slots), int(stored[1] or bands))
     if layout.slots != slots:
         log.warning("dedupe index has %d slots per band (setting: %d); `wirewatch reindex` resizes it",
                     layout.slots, slots)

@@ -221,7 +221,9 @@ def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
         if not dry_run and plan(store).steps:
             # the size the index is rebuilt with (schema 2's migration reads it)
             dedupe = dedupe_config(settings)
-            ensure_layout(store, bands=dedupe.bands, slots=dedupe.index_slots)
+            ensure_layout(store, bands=dedupe.bands, slots=dedupe.index_slots)  # validates the size
+            store.text.hsetnx(store.keys.lsh_meta, "slots", dedupe.index_slots)
+            store.text.hsetnx(store.keys.lsh_meta, "bands", dedupe.bands)
         result = run_migrate(store, dry_run=dry_run, force=force)
     finally:
         store.close()
