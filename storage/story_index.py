@@ -225,12 +225,12 @@ class StoryIndex:
         """Which story an article with ``fp`` would join (and the best Jaccard), writing nothing."""
         now = time.time() if now is None else now
         try:
-            reply = self._script(args=["peek", self.store.keys.prefix, now, self.config.window_seconds, "-",
-                                       fp.content_hash, self.buckets(fp)])
-            if reply[0] == b"layout":
-                self._slots = None
+            for _ in range(2):  # once more after a "layout" answer, with the size read again
                 reply = self._script(args=["peek", self.store.keys.prefix, now, self.config.window_seconds, "-",
                                            fp.content_hash, self.buckets(fp)])
+                if reply[0] != b"layout":
+                    break
+                self._slots = None
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
         if reply[0] == b"layout":

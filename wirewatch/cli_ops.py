@@ -210,7 +210,6 @@ def import_(ctx: click.Context, file: str, restamp: bool) -> None:
 def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
     """Bring the Redis data up to this release's schema version."""
     from storage.connection import connect
-    from storage.lsh import ensure_layout
     from storage.migrations import migrate as run_migrate
     from storage.migrations import plan
 
@@ -220,10 +219,11 @@ def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
         store.ping()
         if not dry_run and plan(store).steps:
             # the size the index is rebuilt with (schema 2's migration reads it)
-            dedupe = dedupe_config(settings)
-            ensure_layout(store, bands=dedupe.bands, slots=dedupe.index_slots)  # validates the size
-            store.text.hsetnx(store.keys.lsh_meta, "slots", dedupe.index_slots)
-            store.text.hsetnx(store.keys.lsh_meta, "bands", dedupe.bands)
+            dedupe = dedupe_config(settings)  # validated there
+            meta = store.text.pipeline(transaction=False)
+            meta.hsetnx(store.keys.lsh_meta, "slots", dedupe.index_slots)
+            meta.hsetnx(store.keys.lsh_meta, "bands", dedupe.bands)
+            meta.execute()
         result = run_migrate(store, dry_run=dry_run, force=force)
     finally:
         store.close()
