@@ -37,15 +37,17 @@ class SourceRun:
     # max-age); 0: it asks nothing; None: not known this run
     poll_hint: float | None = None
     flags: tuple[str, ...] = ()
-    # "<listing|article>:<final HTTP status, or error when no answer came>" -> fetches (/metrics)
+    # "<listing|article>:<final HTTP status, or why no answer came>" -> fetches (/metrics)
     fetches: dict[str, int] = field(default_factory=dict)
     pending: int = 0
     finished: float | None = None
     on_done: Callable[[SourceRun], None] | None = None
 
-    def count_fetch(self, kind: str, status: int | None) -> None:
-        # bounded label values: a server's made-up status (999) is "other"
-        code = "error" if status is None else str(status) if 100 <= status <= 599 else "other"
+    def count_fetch(self, kind: str, status: int | None, failure: str = "error") -> None:
+        """Count one fetch by its final HTTP status or, when none came, by ``failure`` (one of
+        ``crawlers.fetch_failures.LABELS``). Label values stay bounded: a server's made-up status
+        (999) is "other"."""
+        code = failure if status is None else str(status) if 100 <= status <= 599 else "other"
         key = f"{kind}:{code}"
         self.fetches[key] = self.fetches.get(key, 0) + 1
 

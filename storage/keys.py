@@ -43,7 +43,7 @@ p:sources:due                          zset    source name -> next run timestamp
 p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
 p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
 p:daemon:counters                      hash    totals over every run of every daemon, for /metrics:
-                                               fetch:<listing|article>:<HTTP status or error>,
+                                               fetch:<listing|article>:<HTTP status, or timeout|dns|...>,
                                                runs:<ok|failed>, items:<new|duplicate>,
                                                extract:empty; last_run_at (when a run last landed)
 p:queue                                stream  due source runs (field ``job``: the source as JSON);

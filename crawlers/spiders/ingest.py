@@ -28,6 +28,7 @@ from crawlers.backend import ArticleItem, CrawlBackend, Validators
 from crawlers.extract import ExtractOverrides
 from crawlers.extract_pool import ExtractPool
 from crawlers.feeds import parse_feed
+from crawlers.fetch_failures import failure_label
 from crawlers.middleware import HostDeferred
 from crawlers.politeness import cache_hint_seconds, retry_after_seconds
 from crawlers.runs import SourceRun
@@ -58,12 +59,16 @@ def _short(failure: Failure, max_bytes: int = 0) -> str:
 
 
 def _count_failed(run: SourceRun, kind: str, failure: Failure) -> None:
-    """Count a failed fetch by its HTTP status, or as ``error`` when no answer came (timeout,
-    refused, blocked); a request held back by a host's Retry-After was not sent: not a fetch."""
+    """Count a failed fetch by its HTTP status, or when no answer came by why (timeout, dns,
+    refused, ...: ``crawlers.fetch_failures``); a request held back by a host's Retry-After was
+    not sent: not a fetch."""
     if isinstance(failure.value, HostDeferred):
         return
     response = getattr(failure.value, "response", None)
-    run.count_fetch(kind, response.status if response is not None else None)
+    if response is not None:
+        run.count_fetch(kind, response.status)
+    else:
+        run.count_fetch(kind, None, failure_label(failure.value) if failure.value is not None else "error")
 
 
 def _http_time(value: bytes | None) -> float | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -576,6 +577,9 @@ def test_oversized_bodies_are_refused_while_downloading_or_inflating(
         assert not run["ok"] and "larger than download max size (1048576)" in run["error"], run
     bomb = result.runs["bomb"]
     assert not bomb["ok"] and "during decompression" in bomb["error"], bomb
+    # counted by why: cut off at the cap (streamed or inflated), not lumped in with outages
+    assert {name: result.runs[name]["fetches"] for name in ("big", "big-chunked", "bomb")} == {
+        "big": {"listing:too_large": 1}, "big-chunked": {"listing:too_large": 1}, "bomb": {"listing:too_large": 1}}
     # the bomb arrived compressed (about 100 KB) and was cut off at 1 MiB while inflating
     (received,) = [n for u, n, _ in result.headers_at if u.endswith("/fault/gzip-bomb")]
     assert 0 < received < 1024 * 1024
@@ -587,11 +591,18 @@ def test_oversized_bodies_are_refused_while_downloading_or_inflating(
 def test_timeouts_and_redirect_loops_end_the_fetch(settings: Settings, world_site: tuple[World, FixtureSite]) -> None:
     world, site = world_site
     outlet = world.outlets[3]
-    result = crawl(settings, [
-        source("slow", outlet.url("/fault/slow-headers?seconds=4")),
-        source("loop", outlet.url("/fault/redirect-loop")),
-    ], download_timeout=1)
-    slow, loop = result.runs["slow"], result.runs["loop"]
+    with socket.socket() as sock:  # a port nothing listens on: bound, never listening
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/feed"
+        result = crawl(settings, [
+            source("slow", outlet.url("/fault/slow-headers?seconds=4")),
+            source("loop", outlet.url("/fault/redirect-loop")),
+            source("dead", dead),
+        ], download_timeout=1, scrapy={"RETRY_TIMES": 0})
+    slow, loop, dead_run = result.runs["slow"], result.runs["loop"], result.runs["dead"]
+    # each counted by why it got no answer (/metrics: wirewatch_fetches_total{status=...})
+    assert slow["fetches"] == {"listing:timeout": 1}
+    assert dead_run["fetches"] == {"listing:refused": 1} and not dead_run["ok"], dead_run
     assert not slow["ok"] and "TimeoutError" in slow["error"] and "1.0 seconds" in slow["error"]
     assert not result.first_headers(outlet.url("/fault/slow-headers?seconds=4"))  # no answer was waited for
     assert not loop["ok"] and "max redirections" in loop["error"]
@@ -616,6 +627,7 @@ def test_content_type_checks(settings: Settings, store: Store, scripted: Scripte
     ])
     image, binary = result.runs["image"], result.runs["binary"]
     assert "not a feed, sitemap or page (Content-Type: image/png)" in image["error"]
+    assert image["fetches"] == {"listing:ignored": 1}  # answered, but refused by us
     assert "binary body (Content-Type: text/html)" in binary["error"]
     assert "not a feed" in result.runs["html-as-rss"]["error"], result.runs["html-as-rss"]
     articles = result.runs["articles"]
