@@ -1,10 +1,10 @@
 """Why a fetch got no usable HTTP answer, as one word from a short, fixed list.
 
-Operators read these in ``/metrics`` (``wirewatch_fetches_total{status=...}``) and in ``wirewatch
-status``: a source whose fetches end in ``dns`` needs its address fixed, one in ``timeout`` a longer
-``WIREWATCH_DOWNLOAD_TIMEOUT`` or patience, one in ``refused`` or ``connection`` a server that is
-down, one in ``tls`` a certificate or protocol problem. The list is closed so the metric's label
-values stay bounded, whatever a server or a library raises.
+Operators read these in ``/metrics`` (``wirewatch_fetches_total{status=...}``; a run's failure
+line in the log names the exception too): a source whose fetches end in ``dns`` needs its address
+fixed, one in ``timeout`` a longer ``WIREWATCH_DOWNLOAD_TIMEOUT`` or patience, one in ``refused``
+or ``connection`` a server that is down, one in ``tls`` a certificate or protocol problem. The
+list is closed so the metric's label values stay bounded, whatever a server or a library raises.
 
 Scrapy's HTTP/1.1 download handler raises Twisted's errors, sometimes wrapped (``ResponseFailed``
 and ``ResponseNeverReceived`` carry the underlying failures in ``reasons``); Scrapy's other handlers
