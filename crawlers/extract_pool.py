@@ -42,36 +42,62 @@ class ExtractPool:
             )
         return self._pool
 
-    def _reset(self, kill: bool) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
+    def _reset(self, pool: ProcessPoolExecutor | None, kill: bool) -> None:
+        # Every extraction in flight on a killed pool fails with BrokenProcessPool; only the first
+        # may reset, or each would kill the fresh pool's workers too, maybe in the middle of a result.
+        if pool is None or pool is not self._pool:
             return
+        self._pool = None
         if kill:
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+            _kill(pool)
+        else:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     async def extract(self, body: bytes, url: str | None, overrides: ExtractOverrides | None) -> ExtractedArticle:
         if self.workers <= 0:
             with timing.timed("extract"):
                 return extract_article(body, url, overrides=overrides)
         loop = asyncio.get_running_loop()
+        pool = self._executor()
         try:
-            future = loop.run_in_executor(self._executor(), _extract, body, url, overrides)
+            future = loop.run_in_executor(pool, _extract, body, url, overrides)
             article, seconds = await asyncio.wait_for(future, self.timeout)
             timing.add("extract", seconds)  # the worker's own time, not the wait
             return article
         except TimeoutError:
             log.warning("url=%s extraction took over %.0fs: abandoned, workers restarted", url, self.timeout)
-            self._reset(kill=True)
+            self._reset(pool, kill=True)
             raise ExtractionError(f"extraction took over {self.timeout:.0f}s") from None
         except BrokenProcessPool:
             log.warning("url=%s an extraction worker died: workers restarted", url)
-            self._reset(kill=True)
+            self._reset(pool, kill=True)
             raise ExtractionError("the extraction worker died on this page") from None
 
     def close(self) -> None:
-        self._reset(kill=False)
+        self._reset(self._pool, kill=False)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and let its manager thread finish (CPython 3.11's
+    concurrent/futures/process.py).
+
+    That thread reads results from one pipe. A worker killed while sending a result leaves half a
+    message there, and the thread's ``recv()`` waits for the rest for as long as any process holds
+    the pipe's write end open: this one does, so it would wait forever. Since 3.9 the thread is not
+    a daemon and interpreter shutdown joins it, so the daemon would never exit. Closing our copy of
+    the write end turns that wait into end-of-file once the workers are dead: the thread marks the
+    pool broken (its futures are abandoned already), reaps the workers and returns.
+    """
+    # The manager thread shares this dict and shutdown() drops the pool's references to it and
+    # to the result queue, so take both first.
+    processes = dict(getattr(pool, "_processes", None) or {})
+    result_queue = getattr(pool, "_result_queue", None)
+    for proc in processes.values():
+        proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        writer.close()  # the workers write results, this process never does
 
 
 def _extract(body: bytes, url: str | None, overrides: ExtractOverrides | None) -> tuple[ExtractedArticle, float]:

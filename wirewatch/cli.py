@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -141,7 +143,75 @@ def _lines(path: str | None) -> Iterator[str]:
         yield from stream
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# How long interpreter shutdown may take, once a command that asked for a prompt exit is done,
+# before the process ends anyway.
+EXIT_GRACE_SECONDS = 10.0
+# Set by a command whose exit must not wait on a wedged worker thread (``run``).
+_prompt_exit = False
+
+
+def want_prompt_exit() -> None:
+    """Have this process exit even if a thread never stops: the exit watchdog starts once the
+    command is done. Whatever must happen before the process ends has to be done by then; atexit
+    hooks may be cut short."""
+    global _prompt_exit
+    _prompt_exit = True
+
+
+def exit_status(code: object) -> int:
+    """The process status ``sys.exit(code)`` leads to."""
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def start_exit_watchdog(code: int, grace: float | None = None) -> threading.Thread:
+    """From now on the process has ``grace`` seconds to finish exiting; then it logs one line and
+    ends with ``code``. Interpreter shutdown joins every non-daemon thread (a ProcessPoolExecutor's
+    manager thread among them) before it runs atexit hooks, and a thread that never returns would
+    keep the process alive forever. The watchdog is a daemon thread: a prompt exit never waits for it."""
+    limit = EXIT_GRACE_SECONDS if grace is None else grace
+
+    def watch() -> None:
+        time.sleep(limit)
+        stuck = [t.name for t in threading.enumerate()
+                 if t.is_alive() and not t.daemon and t is not threading.main_thread()]
+        if stuck:
+            log.error("exit: a worker thread (%s) did not stop within %gs; exiting anyway", ", ".join(stuck), limit)
+        else:
+            log.error("exit: shutdown did not finish within %gs; exiting anyway", limit)
+        logging.shutdown()  # what the skipped atexit hook would do: flush and close the handlers
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):  # None, a closed pipe, a closed file
+                pass
+        os._exit(code)
+
+    thread = threading.Thread(target=watch, name="exit-watchdog", daemon=True)
+    thread.start()
+    return thread
+
+
+class _Program(click.Group):
+    """The command group the console script and ``python -m wirewatch`` call: they call it as a
+    function, which ends in ``sys.exit``. CliRunner calls ``main()`` instead, so tests in-process
+    never arm the exit watchdog (it would end the test run)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as exc:
+            if _prompt_exit:
+                start_exit_watchdog(exit_status(exc.code))
+            raise
+        except BaseException:
+            if _prompt_exit:
+                start_exit_watchdog(1)  # what Python exits with after printing the traceback (--debug)
+            raise
+
+
+@click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -180,6 +250,10 @@ def run(ctx: click.Context, once: bool, sources_path: str | None) -> None:
         summary = run_daemon(settings, sources, store, dedupe, once=once)
     finally:
         store.close()
+        store.stop_embedded_server()
+        # A killed extraction worker can leave an executor thread that never ends (see
+        # crawlers/extract_pool.py); the daemon must exit all the same.
+        want_prompt_exit()
     if once:
         click.echo(
             f"done: {len(summary.runs)} source run(s), {summary.new} new article(s), "
