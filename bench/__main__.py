@@ -14,6 +14,8 @@ BENCHMARKS = [
     ("memory_budget", "Redis bytes per stored article", []),
     ("api_load", "/stories and /feeds latency under load", []),
     ("scheduler_load", "1,000 simulated sources, one and two daemon instances", []),
+    ("dedupe_redis", "dedupe index against a real Redis: ours vs datasketch MinHashLSH redis storage", []),
+    ("dedupe_profile", "where the dedupe script's Redis time goes, section by section", []),
 ]
 
 

