@@ -16,6 +16,7 @@ BENCHMARKS = [
     ("scheduler_load", "1,000 simulated sources, one and two daemon instances", []),
     ("dedupe_redis", "dedupe index against a real Redis: ours vs datasketch MinHashLSH redis storage", []),
     ("dedupe_profile", "where the dedupe script's Redis time goes, section by section", []),
+    ("heartbeat_lookup", "finding live daemons on a 1M-key store: heartbeat directory vs SCAN", []),
 ]
 
 

@@ -34,6 +34,7 @@ import redis
 from crawlers.runs import SourceRun
 from crawlers.sources import Source, SourcesConfig, load_sources, source_from_json, source_to_json
 from scheduler.outage import Outage
+from storage import heartbeats
 from storage.connection import Store, ensure_schema
 from storage.keys import HEARTBEAT_TTL
 from storage.work_queue import Claimed, Leader, WorkQueue
@@ -294,7 +295,6 @@ class Daemon:
         if not self.outage.ready(time.time()):
             self.is_leader = False  # the lock cannot be renewed meanwhile: act as a worker
             return
-        k = self.store.keys
         try:
             was = self.is_leader
             self.is_leader = False if self._stop.is_set() else self.leader.acquire_or_renew()
@@ -312,10 +312,9 @@ class Daemon:
                 log.info("this instance (%s) no longer holds the scheduler lock", self.instance)
             waiting, pending = self.queue.depth()
             role = "leader" if self.is_leader else "worker"
-            self.store.text.set(
-                k.heartbeat(self.instance),
+            heartbeats.beat(
+                self.store, self.instance,
                 f"{time.time():.0f} {role} inflight={len(self._inflight)} queued={waiting} pending={pending}",
-                ex=HEARTBEAT_TTL,
             )
         except _STORE_ERRORS as exc:
             self.is_leader = False
@@ -389,7 +388,7 @@ class Daemon:
             try:
                 if self.is_leader:
                     self.leader.release()
-                self.store.text.delete(self.store.keys.heartbeat(self.instance))
+                heartbeats.forget(self.store, self.instance)
             except Exception:
                 pass
             log.info("daemon %s stopped", self.instance)

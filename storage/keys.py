@@ -41,6 +41,9 @@ p:source:<name>                        hash    per-source state (validators, err
                                                write made from a stale read is refused)
 p:sources:due                          zset    source name -> next run timestamp
 p:daemon:heartbeat:<instance>          string  instance info; TTL = heartbeat TTL
+p:daemon:instances                     zset    instance -> its last beat (its clock): where readers
+                                               find the heartbeats (storage/heartbeats.py); names
+                                               silent for a day are dropped by the next beat
 p:daemon:leader                        string  instance id holding the scheduler lock (TTL)
 p:daemon:counters                      hash    totals over every run of every daemon, for /metrics:
                                                fetch:<listing|article>:<HTTP status, or timeout|dns|...>,
@@ -184,7 +187,12 @@ class Keys:
 
     @property
     def heartbeat_pattern(self) -> str:
+        """Only for finding daemons older than ``daemon_instances`` (``migrate``, across versions)."""
         return f"{self.prefix}:daemon:heartbeat:*"
+
+    @property
+    def daemon_instances(self) -> str:
+        return f"{self.prefix}:daemon:instances"
 
     @property
     def leader(self) -> str:

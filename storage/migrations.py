@@ -110,6 +110,8 @@ def migrate(
     if steps.current:
         store.text.set(k.schema, target)  # stamps data written before the version key existed
         return steps
+    # A scan, not storage.heartbeats.alive: daemons of the version being upgraded from may not
+    # list themselves in daemon:instances. Migrations are rare; the scan's cost is fine here.
     if not force and any(True for _ in store.text.scan_iter(match=k.heartbeat_pattern, count=100)):
         raise ConfigError("a daemon is running (fresh heartbeat): stop the daemons, then migrate (or --force)")
     if not store.text.set(k.migration_lock, "1", nx=True, ex=LOCK_SECONDS):

@@ -335,6 +335,7 @@ def stories_split(ctx: click.Context, story: str, articles: tuple[str, ...]) -> 
 def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
     """Per-source health and the daemon's state."""
     from crawlers.sources import load_sources
+    from storage import heartbeats
     from storage.source_state import load_states
     from storage.stories import count_articles, count_stories
     from storage.work_queue import WorkQueue
@@ -344,14 +345,12 @@ def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
     store = open_store(settings)
     try:
         states = load_states(store, [s.name for s in sources.sources])
-        beats = sorted(store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100))
+        daemons = list(heartbeats.alive(store))
         n_articles, n_stories = count_articles(store), count_stories(store)
         leader = store.text.get(store.keys.leader)
         waiting, pending = WorkQueue(store, "status").depth()
     finally:
         store.close()
-    prefix_len = len(store.keys.heartbeat(""))
-    daemons = [b[prefix_len:] for b in beats]
     if as_json:
         click.echo(json.dumps({
             "daemons": daemons, "leader": leader, "queue": {"waiting": waiting, "running": pending},
@@ -614,10 +613,12 @@ def config(ctx: click.Context) -> None:
 @guarded
 def check(ctx: click.Context) -> None:
     """Exit 0 when Redis answers and a daemon heartbeat is fresh; else 1 (for healthchecks)."""
+    from storage import heartbeats
+
     settings = ctx.obj.settings()
     store = open_store(settings)
     try:
-        beats = list(store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100))
+        beats = heartbeats.alive(store)
     finally:
         store.close()
     if not beats:

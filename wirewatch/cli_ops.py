@@ -246,6 +246,7 @@ def migrate(ctx: click.Context, dry_run: bool, force: bool) -> None:
 @guarded
 def reindex(ctx: click.Context, slots: int | None, force: bool) -> None:
     """Rebuild the dedupe index at a new size, from the articles it holds (daemons stopped)."""
+    from storage import heartbeats
     from storage.lsh import check_slots, live_entries, rebuild
 
     settings = _setup(ctx)
@@ -257,7 +258,7 @@ def reindex(ctx: click.Context, slots: int | None, force: bool) -> None:
         raise InputError(f"--slots: {exc}") from None
     store = open_store(settings)
     try:
-        if not force and any(True for _ in store.text.scan_iter(match=store.keys.heartbeat_pattern, count=100)):
+        if not force and heartbeats.alive(store):
             raise InputError("a daemon is running (fresh heartbeat): stop the daemons, then reindex (or --force)")
         entries = live_entries(store)
         written = rebuild(store, entries, slots=size, bands=dedupe.bands)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from storage import heartbeats
 from storage.connection import Store
 from storage.source_state import record_run
 from tests.api.builders import Ingested
@@ -41,3 +42,13 @@ def test_metrics_story_sizes(client: TestClient, store: Store, ingested: Ingeste
         assert f'wirewatch_story_size_articles_bucket{{le="{le}"}} {float(sum(1 for n in sizes if n <= le))}' in text
     assert f'wirewatch_story_size_articles_bucket{{le="+Inf"}} {float(len(sizes))}' in text
     assert f"wirewatch_story_size_articles_gsum {float(sum(sizes))}" in text
+
+
+def test_metrics_count_the_live_daemons(client: TestClient, store: Store) -> None:
+    assert "wirewatch_daemons 0.0" in client.get("/metrics").text
+    heartbeats.beat(store, "host-a:1", "leader")
+    heartbeats.beat(store, "host-b:1", "worker")
+    heartbeats.forget(store, "host-b:1")  # stopped
+    heartbeats.beat(store, "host-c:1", "worker")
+    store.text.delete(store.keys.heartbeat("host-c:1"))  # its heartbeat expired: killed -9
+    assert "wirewatch_daemons 1.0" in client.get("/metrics").text

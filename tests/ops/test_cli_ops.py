@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from storage import heartbeats
 from storage.connection import Store
 from tests.conftest import RedisTarget
 from tests.ops.conftest import Doc, Ingest
@@ -136,5 +137,5 @@ def test_reindex_resizes_the_dedupe_index(store: Store, ingest: Ingest, corpus: 
     copy = replace(corpus[0], id="again", source="outlet-late", text=corpus[0].text + "\n\nA closing line.")
     assert ingest(copy, now).story_id == stories[corpus[0].id]
     assert "power of two" in one_line_error(invoke(["reindex", "--slots", "1000"], env))
-    store.text.set(k.heartbeat("host-1"), "{}", ex=30)
+    heartbeats.beat(store, "host-1", "{}")
     assert "a daemon is running" in one_line_error(invoke(["reindex"], env))

@@ -3,6 +3,7 @@ leader, SIGTERM and kill -9 mid-crawl without loss or duplicates, next runs kept
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -101,6 +102,10 @@ def test_two_instances_share_work_and_a_standby_takes_over(tmp_path: Path, cli_e
         try:
             assert wait_until(lambda: a.log.count(": fetched") + b.log.count(": fetched") >= 8, 90), a.log + b.log
             assert ": fetched" in b.log and ": fetched" in a.log, "both instances crawl"
+            check = wirewatch(["check"], env)
+            assert (check.returncode, check.stdout.strip()) == (0, "healthy: 2 daemon(s)"), check.stderr
+            status = json.loads(wirewatch(["status", "--json", "--sources", str(path)], env).stdout)
+            assert len(status["daemons"]) == 2 and status["leader"] in status["daemons"]
             assert "now holds the scheduler lock" not in b.log  # one leader
             killed = time.monotonic()
             a.kill9()

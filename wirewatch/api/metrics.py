@@ -18,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFami
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from storage import heartbeats
 from storage.connection import Store
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class _StoreCollector(Collector):
         k = self.store.keys
         try:
             leader = self.store.text.get(k.leader)
-            beats = sum(1 for _ in self.store.text.scan_iter(match=k.heartbeat_pattern, count=100))
+            beats = len(heartbeats.alive(self.store))
             waiting, pending = WorkQueue(self.store, "metrics").depth()
             oldest = self.store.text.xrange(k.queue, count=1)
             names = self.store.text.zrange(k.sources_due, 0, -1)
