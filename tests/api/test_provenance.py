@@ -87,3 +87,30 @@ def test_provenance_command(store: Store, cli_env: dict[str, str]) -> None:
     assert table.exit_code == 0 and "2 independent outlet(s) (wire-ap, kyiv-desk), 2 reprint(s)" in table.output
     missing = CliRunner().invoke(main, ["stories", "provenance", "no-such-story"], env=cli_env)
     assert missing.exit_code != 0 and "no such story" in missing.output and "Traceback" not in missing.output
+
+
+def test_the_api_compares_texts_with_the_configured_shingle_size(store: Store, cli_env: dict[str, str]) -> None:
+    """WIREWATCH_DEDUPE_SHINGLE_SIZE reaches the API's provenance as it reaches the CLI's: the same
+    story gives the same figures from both, and other figures than the default size gives."""
+    import json
+
+    from wirewatch.api.config import ServeConfig
+    from wirewatch.settings import load_settings
+
+    ids = build(store)
+    settings = load_settings(env={"WIREWATCH_DEDUPE_SHINGLE_SIZE": "2"}, config_file=None)
+    assert ServeConfig.from_settings(settings).shingle_size == 2
+    assert ServeConfig.from_settings(load_settings(env={}, config_file=None)).shingle_size == DedupeConfig().shingle_size
+
+    def jaccards(doc: dict[str, Any]) -> dict[str, float]:
+        return {m["source"]: m["jaccard"] for m in doc["members"]}
+
+    with TestClient(make_app(store, shingle_size=2)) as client:
+        two = client.get(f"/stories/{ids['story']}/provenance").json()
+    with TestClient(make_app(store)) as client:
+        default = client.get(f"/stories/{ids['story']}/provenance").json()
+    cli = CliRunner().invoke(main, ["stories", "provenance", ids["story"], "--json"],
+                             env={**cli_env, "WIREWATCH_DEDUPE_SHINGLE_SIZE": "2"})
+    assert cli.exit_code == 0, cli.output
+    assert jaccards(two) == jaccards(json.loads(cli.output))
+    assert jaccards(two) != jaccards(default)

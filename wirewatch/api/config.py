@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dedupe import DedupeConfig
 from wirewatch.errors import ConfigError
 from wirewatch.events import ALL_EVENTS, LIFECYCLE_EVENTS
 from wirewatch.settings import SERVE_SETTINGS, Settings, serve_problems
@@ -35,6 +36,9 @@ class ServeConfig:
     api_cache_seconds: float = _DEFAULTS.api_cache_seconds
     # the daemons' WIREWATCH_QUEUE_VISIBILITY: /healthz derives its stall bound from it
     queue_visibility: float = _DEFAULTS.queue_visibility
+    # the dedupe shingle size (WIREWATCH_DEDUPE_SHINGLE_SIZE): provenance compares texts with it,
+    # as `wirewatch stories provenance` does
+    shingle_size: int = DedupeConfig().shingle_size
     # Webhook senders and the quiet watcher; off for an app that only answers requests.
     background: bool = True
 
@@ -55,4 +59,6 @@ class ServeConfig:
         values: dict[str, Any] = {name: getattr(settings, name) for name in SERVE_SETTINGS}
         values["webhook_secret"] = settings.webhook_secret or ""
         values["queue_visibility"] = settings.queue_visibility
+        if settings.dedupe_shingle_size is not None:
+            values["shingle_size"] = settings.dedupe_shingle_size
         return cls(**values, **extra)

@@ -23,7 +23,6 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.templating import Jinja2Templates
 
-from dedupe import DedupeConfig
 from storage import queries
 from storage.queries import valid_id
 from storage.stories import provenance, resolve_story
@@ -184,7 +183,7 @@ def story_page(request: Request, story_id: str, state: State, partial: bool = Qu
     points, lanes = timeline(view)
     context: dict[str, Any] = {"view": view, "points": points, "lanes": lanes, "provenance": None, "sources": {}}
     if not partial:
-        prov = provenance(state.store, view.story.id, shingle_size=DedupeConfig().shingle_size,
+        prov = provenance(state.store, view.story.id, shingle_size=state.config.shingle_size,
                           limit=PROVENANCE_MEMBERS)
         context["provenance"] = prov
         context["sources"] = {m.article_id: m.source for m in prov.members} if prov else {}

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from dedupe import DedupeConfig
 from storage.stories import provenance, resolve_story
 from wirewatch.api import params
 from wirewatch.api.routes_json import ERRORS, NOT_FOUND
@@ -60,7 +59,7 @@ def story_provenance(story_id: str, request: Request, state: State) -> Any:
     root = resolve_story(state.store, story_id)
     if root != story_id:
         return RedirectResponse(str(request.url_for("story_provenance", story_id=root)), status_code=307)
-    found = provenance(state.store, story_id, shingle_size=DedupeConfig().shingle_size)
+    found = provenance(state.store, story_id, shingle_size=state.config.shingle_size)
     if found is None:
         raise params.bad_request(f"no such story: {story_id!r}", 404)
     return {"story": story_id, **found.to_json()}
