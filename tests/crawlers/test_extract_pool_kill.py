@@ -77,3 +77,41 @@ def test_a_stale_failure_does_not_reset_the_fresh_pool() -> None:
     finally:
         pool.close()
     assert pool._pool is None
+
+
+SLOW_EXIT = """
+import sys, time
+from crawlers.extract_pool import ExtractPool
+
+pool = ExtractPool(1)
+executor = pool._executor()
+executor.submit(time.sleep, 600)  # an extraction that would outlast the daemon by far
+time.sleep(1)  # it is running
+pool.close()
+print("closed", flush=True)
+"""
+
+
+def test_closing_a_busy_pool_lets_the_process_exit_at_once() -> None:
+    """At daemon shutdown an extraction still running is abandoned: its worker is killed rather
+    than waited for (interpreter shutdown joins the executor's thread, which waits for it)."""
+    try:
+        proc = subprocess.run([sys.executable, "-c", SLOW_EXIT], capture_output=True, text=True, timeout=60,
+                              cwd=REPO)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the process waited for the abandoned extraction") from None
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "closed"
+
+
+def test_closing_an_idle_pool_lets_its_workers_exit_on_their_own() -> None:
+    pool = ExtractPool(1)
+    page = b"<html><body><article><p>" + b"word " * 200 + b"</p></article></body></html>"
+    import asyncio
+
+    asyncio.run(pool.extract(page, "https://example.org/a", None))
+    workers = list(pool._executor()._processes.values())
+    pool.close()
+    for proc in workers:
+        proc.join(30)
+        assert proc.exitcode == 0, "an idle worker was killed"

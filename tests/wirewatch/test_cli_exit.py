@@ -144,3 +144,46 @@ def test_run_stops_the_embedded_server_before_asking_for_the_prompt_exit(
     assert len(opened) == 1 and len(pids) == 1 and pids[0] > 0, "the run did not use the embedded Redis"
     assert server_alive_at_prompt_exit == [False]
     assert (data / EMBEDDED_DB_NAME).stat().st_size > 0  # saved on the way down
+
+
+def test_the_watchdog_exits_even_when_logging_blocks() -> None:
+    """A thread stuck writing to a full stderr pipe holds the log handler's lock: the watchdog's
+    own log line would wait forever, so it ends the process without it."""
+    snippet = (
+        "import logging, sys, threading\nfrom wirewatch import cli\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "log = logging.getLogger('spam')\n"
+        "def spam():\n"
+        "    while True:\n"
+        "        log.error('x' * 65536)  # the parent never reads: blocks holding the handler lock\n"
+        "threading.Thread(target=spam, name='spammer').start()\n"
+        "cli.start_exit_watchdog(5, grace=0.5)\nsys.exit(5)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", snippet], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=REPO)
+    try:
+        code = proc.wait(timeout=60)  # stderr is not read until it has ended
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise AssertionError("the watchdog blocked on logging: the process did not exit") from None
+    finally:
+        assert proc.stderr is not None
+        proc.stderr.close()
+    assert code == 5
+
+
+def test_each_call_of_the_program_starts_without_a_prompt_exit_asked() -> None:
+    """A flag left set by an earlier command in the same process (tests run many) does not arm the
+    watchdog for a command that never asked."""
+    snippet = (
+        "import sys, threading\nfrom wirewatch import cli\n"
+        "cli._prompt_exit = True\n"
+        "try:\n    cli.main(['config'], prog_name='wirewatch')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(t.name for t in threading.enumerate()))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+    proc = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60, cwd=REPO,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "exit-watchdog" not in proc.stdout.splitlines()[-1]
