@@ -40,6 +40,15 @@ def forget(store: Store, instance: str) -> None:
     pipe.execute()
 
 
+def any_running(store: Store) -> bool:
+    """True when some daemon's heartbeat is fresh, daemons of older versions included (they do
+    not list themselves in the directory: a scan finds them). For the commands that must not run
+    beside a daemon (``migrate``, ``reindex``), which run rarely; the scan is their cost."""
+    if alive(store):
+        return True
+    return any(True for _ in store.text.scan_iter(match=store.keys.heartbeat_pattern, count=1000))
+
+
 def alive(store: Store) -> dict[str, str]:
     """Instances with a fresh heartbeat, by name, with the info of their last beat; in name order."""
     k = store.keys

@@ -187,7 +187,7 @@ class Keys:
 
     @property
     def heartbeat_pattern(self) -> str:
-        """Only for finding daemons older than ``daemon_instances`` (``migrate``, across versions)."""
+        """Only for finding daemons older than ``daemon_instances`` (storage.heartbeats.any_running)."""
         return f"{self.prefix}:daemon:heartbeat:*"
 
     @property

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from storage import heartbeats
 from storage.connection import Store
 from storage.keys import SCHEMA_VERSION
 from wirewatch.errors import ConfigError
@@ -110,9 +111,7 @@ def migrate(
     if steps.current:
         store.text.set(k.schema, target)  # stamps data written before the version key existed
         return steps
-    # A scan, not storage.heartbeats.alive: daemons of the version being upgraded from may not
-    # list themselves in daemon:instances. Migrations are rare; the scan's cost is fine here.
-    if not force and any(True for _ in store.text.scan_iter(match=k.heartbeat_pattern, count=100)):
+    if not force and heartbeats.any_running(store):
         raise ConfigError("a daemon is running (fresh heartbeat): stop the daemons, then migrate (or --force)")
     if not store.text.set(k.migration_lock, "1", nx=True, ex=LOCK_SECONDS):
         raise ConfigError(f"another migration holds {k.migration_lock}; wait for it (or delete the key)")

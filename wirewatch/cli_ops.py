@@ -258,7 +258,7 @@ def reindex(ctx: click.Context, slots: int | None, force: bool) -> None:
         raise InputError(f"--slots: {exc}") from None
     store = open_store(settings)
     try:
-        if not force and heartbeats.alive(store):
+        if not force and heartbeats.any_running(store):
             raise InputError("a daemon is running (fresh heartbeat): stop the daemons, then reindex (or --force)")
         entries = live_entries(store)
         written = rebuild(store, entries, slots=size, bands=dedupe.bands)

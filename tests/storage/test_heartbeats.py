@@ -50,3 +50,15 @@ def test_reading_the_heartbeats_does_not_depend_on_the_keyspace(store: Store, mo
     monkeypatch.setattr(store.text, "execute_command", counting)
     assert heartbeats.alive(store) == {"host:1": "z"}
     assert sent == ["ZRANGE", "MGET"]
+
+
+def test_a_daemon_of_an_older_version_still_counts_as_running(store: Store) -> None:
+    """Older daemons wrote only the TTL'd key, not the directory: migrate and reindex must not run
+    beside them during an upgrade."""
+    assert not heartbeats.any_running(store)
+    store.text.set(store.keys.heartbeat("old-host:1"), "1 worker", ex=30)  # what they write
+    assert heartbeats.alive(store) == {}
+    assert heartbeats.any_running(store)
+    store.text.delete(store.keys.heartbeat("old-host:1"))
+    heartbeats.beat(store, "new-host:1", "1 leader")
+    assert heartbeats.any_running(store)
