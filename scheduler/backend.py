@@ -22,6 +22,7 @@ from crawlers.urls import canonicalize, clean_url, is_http_url, url_id
 from dedupe import DedupeConfig, fingerprint
 from scheduler.policy import Bounds, Outcome, PollState, plan_next
 from storage.connection import Store
+from storage.retention import filtered_mark
 from storage.source_state import SourceState, record_run
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch import timing
@@ -144,10 +145,12 @@ class StoreBackend:
         text = ex.text
         topics = match_topics(self.topics, title, text)
         if source.topics and source.keep == "matching" and not set(topics) & set(source.topics):
-            # remember it so the next run does not fetch it again
+            # remember it so the next run does not fetch it again (until the deep sweep drops the
+            # mark, one retention age on)
             pipe = self.store.text.pipeline(transaction=False)
+            mark = filtered_mark(self.clock())
             for key, field in seen:
-                pipe.hset(key, field, "-")
+                pipe.hset(key, field, mark)
             pipe.execute()
             return IngestResult("filtered", aid)
         published = ex.published or (entry.published if entry else None)

@@ -11,8 +11,11 @@ key                                    type    holds
 p:schema                               string  schema version of this layout
 p:article:<id>                         hash    one stored article (fields: see storage.articles)
 p:articles:by_time                     zset    article id -> fetched_at (retention, export)
-p:seen:<source>                        hash    sha1(guid or canonical url)[:16] -> article id
-p:seen:url                             hash    sha1(canonical url)[:16] -> article id (all sources)
+p:seen:<source>                        hash    sha1(guid or canonical url)[:16] -> article id, or
+                                               -<unix time> for a page the topic filter left out
+                                               (the deep sweep drops it after the retention age)
+p:seen:url                             hash    sha1(canonical url)[:16] -> article id or -<time>
+                                               (all sources)
 p:story:<id>                           hash    story record (title, size, first_seen, ...; parent
                                                when merged into another story)
 p:story:<id>:members                   zset    article id -> published-or-fetched timestamp

@@ -19,8 +19,9 @@ Two horizons, both measured on the time an article was stored (``fetched_at``):
 Deletions run in a Lua script per batch, re-checking each item's age inside it, so a sweep racing
 the daemon never removes a young item. A *deep* sweep also scans the seen hashes and the
 content-hash index for entries whose article is gone or unindexed (entries keyed by URL variants
-the article record does not keep), and the story indexes for entries of stories merged away or
-gone (``storage.index_repair``); run it now and then (``--deep``).
+the article record does not keep) and for the marks of pages a source's topic filter left out
+(``-<time>``) older than the retention age, and the story indexes for entries of stories merged
+away or gone (``storage.index_repair``); run it now and then (``--deep``).
 
 In Redis Cluster every key shares the prefix's hash tag, so each script's keys live in one slot;
 the first key is declared so the client routes the call to that slot's node.
@@ -126,7 +127,7 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
     report.events_trimmed = _trim_events(store, policy, now)
     if deep:
         cas = store.raw.register_script(_CAS_LUA)
-        report.seen_cleared = _gc_seen(store)
+        report.seen_cleared = _gc_seen(store, cas, now, policy.max_age)
         report.orphans_cleared = _gc_orphans(store, cas) + _gc_misfiled_seen(store)
         from storage.index_repair import repair_serving_indexes  # it imports this module's helpers
 
@@ -212,19 +213,48 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _gc_seen(store: Store) -> int:
-    """Drop seen entries that name an article no longer stored ("-" marks a filtered page: kept)."""
+def filtered_mark(now: float) -> str:
+    """The seen value of a page the source's topic filter left out: ``-`` and when (Unix seconds)."""
+    return f"-{int(now)}"
+
+
+def filtered_mark_expired(value: str, cutoff: float | None) -> bool | None:
+    """For a filtered page's mark: whether it is older than ``cutoff`` (None: kept forever). None
+    for a mark without a time (written before marks had one), or a value that is not a mark."""
+    if not value.startswith("-"):
+        return None
+    try:
+        when = int(value[1:])
+    except ValueError:
+        return None
+    return cutoff is not None and when < cutoff
+
+
+def _gc_seen(store: Store, cas: Any, now: float, max_age: int) -> int:
+    """Drop seen entries that name an article no longer stored, and filtered pages' marks older
+    than the retention age (an article's marks live as long as it does; a filtered page's as long
+    as it would have). A mark written before marks had a time gets one: it expires one retention
+    age from now, rather than all of them at once (each would be fetched again while still listed)."""
     k = store.keys
+    cutoff = now - max_age if max_age else None
     cleared = 0
     for key in list(store.text.scan_iter(match=glob_escape(k.seen_source("")) + "*", count=500)):
         for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
-            live = [(f, v) for f, v in chunk if v and v != "-"]
+            live = [(f, v) for f, v in chunk if v and not v.startswith("-")]
             pipe = store.text.pipeline(transaction=False)
             for _, aid in live:
                 pipe.exists(k.article(aid))
             stale = [f for (f, _), exists in zip(live, pipe.execute(), strict=True) if not exists]
             if stale:
                 cleared += int(store.text.hdel(key, *stale))
+            # compare-and-set: the field may have been filed again meanwhile (stored by another source)
+            marks = [(f, v, filtered_mark(now)) for f, v in chunk if v == "-"]
+            marks += [(f, v, "") for f, v in chunk if v and filtered_mark_expired(v, cutoff)]
+            if marks:
+                pipe = store.text.pipeline(transaction=False)
+                for f, v, new in marks:
+                    cas(keys=[key], args=[f, v, new], client=pipe)
+                cleared += sum(int(done) for (_, _, new), done in zip(marks, pipe.execute(), strict=True) if not new)
     return cleared
 
 

@@ -88,3 +88,44 @@ def test_two_runs_of_one_source_in_one_process_both_count(store: Store) -> None:
     assert b.finish(first) and b.finish(second)
     assert load_states(store, [SOURCE.name])[SOURCE.name].consecutive_failures == 2
     assert store.text.hget(store.keys.daemon_counters, "runs:failed") == "2"
+
+
+def test_a_filtered_page_is_remembered_for_the_retention_age_then_forgotten(store: Store) -> None:
+    """A page the source's topic filter leaves out is marked seen (not fetched again) with the time
+    of the mark; the deep sweep drops the mark once it is older than the retention age, and gives a
+    mark from before marks had a time one, so it expires one retention age on."""
+    from crawlers.backend import ArticleItem
+    from crawlers.topics import TopicRule
+    from storage.retention import RetentionPolicy, sweep
+    from wirewatch.models import ExtractedArticle, FeedEntry
+
+    source = source_from_json({"name": "kyiv-feed", "kind": "feed", "url": "https://kyiv.example/rss",
+                               "every": 600, "topics": ["ukraine"], "keep": "matching"})
+    b = StoreBackend(store, DedupeConfig(), {"ukraine": TopicRule("ukraine", any=("ukraine",))},
+                     clock=lambda: NOW)
+    entry = FeedEntry(guid="g-1", url="https://kyiv.example/sport/1")
+    page = ExtractedArticle(url=entry.url, canonical_url=None, title="Cup final tonight",
+                            text="The home side won the cup final in extra time. " * 20)
+    result = b.ingest(ArticleItem(source=source, url="https://kyiv.example/sport/1", extracted=page, entry=entry,
+                                  run=SourceRun(source=source)))
+    assert result.status == "filtered"
+    k = store.keys
+    marks = {key: store.text.hgetall(key) for key in (k.seen_url, k.seen_source("kyiv-feed"))}
+    written = sum(len(fields) for fields in marks.values())
+    assert written == 2  # the URL (all sources) and the GUID (this source)
+    assert all(v == f"-{int(NOW)}" for fields in marks.values() for v in fields.values())
+    assert b.unseen(source, [entry]) == []  # not fetched again
+    # a mark written by an older version: no time
+    store.text.hset(k.seen_url, "0123456789abcdef", "-")
+
+    age = 30 * 86400
+    policy = RetentionPolicy(max_age=age, index_window=3 * 86400, event_maxlen=1000)
+    assert sweep(store, policy, now=NOW + age - 1, deep=True).seen_cleared == 0
+    assert b.unseen(source, [entry]) == []
+    assert store.text.hget(k.seen_url, "0123456789abcdef") == f"-{int(NOW + age - 1)}"  # given a time
+
+    assert sweep(store, policy, now=NOW + age + 1, deep=True).seen_cleared == written
+    assert b.unseen(source, [entry]) == [entry]  # fetched again if it is still listed
+    assert store.text.hget(k.seen_url, "0123456789abcdef") == f"-{int(NOW + age - 1)}"  # its own age runs on
+    forever = RetentionPolicy(max_age=0, index_window=3 * 86400, event_maxlen=1000)
+    assert sweep(store, forever, now=NOW + 10 * age, deep=True).seen_cleared == 0
