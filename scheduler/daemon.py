@@ -8,7 +8,8 @@ set ``sources:due``. APScheduler runs a few jobs on the crawler's loop, each wit
   with it, and moves due sources into the shared work queue (a Redis Stream);
 - ``work`` (every instance): claims queued runs up to its capacity, hands them to the long-lived
   spider, and acknowledges each when its articles have landed; keeps in-flight entries fresh;
-- ``beat`` (every instance): the heartbeat key and the scheduler lock (TTL + renewal).
+- ``beat`` (every instance): the heartbeat key and the scheduler lock (TTL + renewal);
+- ``retain`` (leader only, unless ``daemon_sweep`` is off): the retention sweep when one is due.
 
 Several instances share one Redis: one leads, all crawl. A standby takes the lock within
 ``LEADER_TTL`` seconds of the leader's death; runs a dead worker had claimed are taken over after
@@ -18,11 +19,13 @@ Several instances share one Redis: one leads, all crawl. A standby takes the loc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
 import signal
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -37,6 +40,7 @@ from scheduler.outage import Outage
 from storage import heartbeats
 from storage.connection import Store, ensure_schema
 from storage.keys import HEARTBEAT_TTL
+from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, claim_sweep, release_sweep, sweep
 from storage.work_queue import Claimed, Leader, WorkQueue
 from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings
@@ -86,6 +90,7 @@ class Daemon:
         self._payload: dict[str, dict[str, Any]] = {}
         self._payload_for: SourcesConfig | None = None
         self.outage = Outage()  # the scheduler jobs pause together while Redis is away
+        self._sweeper: threading.Thread | None = None
 
     # -- reporting
     def _on_run(self, run: SourceRun) -> None:
@@ -291,6 +296,35 @@ class Daemon:
         # a finished run frees a slot: claim the next one now rather than at the next tick
         task.add_done_callback(lambda _: self._stop.is_set() or asyncio.ensure_future(self.work()))
 
+    async def retain(self) -> None:
+        """Leader only, when ``daemon_sweep``: the retention sweep, when none ran for
+        ``retention_interval`` anywhere (storage.retention.claim_sweep). It runs in a thread of its
+        own, a daemon thread: a long deep sweep neither holds the event loop nor the process's exit,
+        and one cut short is safe (each batch is one script)."""
+        if not (self.settings.daemon_sweep and self.is_leader) or self._stop.is_set():
+            return
+        if self._sweeper is not None and self._sweeper.is_alive():
+            return
+        try:
+            deep = claim_sweep(self.store, self.settings.retention_interval)
+        except _STORE_ERRORS:
+            return  # the outage is reported by the beat
+        if deep is None:
+            return
+        policy = RetentionPolicy.from_settings(self.settings, self.dedupe)
+
+        def run() -> None:
+            try:
+                sweep(self.store, policy, deep=deep)  # logs its own summary
+            except Exception as exc:
+                log.warning("retention sweep failed (retried when due again): %s", exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    release_sweep(self.store)
+
+        self._sweeper = threading.Thread(target=run, name="retention-sweep", daemon=True)
+        self._sweeper.start()
+
     async def beat(self) -> None:
         if not self.outage.ready(time.time()):
             self.is_leader = False  # the lock cannot be renewed meanwhile: act as a worker
@@ -375,6 +409,8 @@ class Daemon:
         scheduler.add_job(self.beat, seconds=max(1.0, HEARTBEAT_TTL / 10), id="beat", **opts)
         scheduler.add_job(self.tick, seconds=every, id="tick", **opts)
         scheduler.add_job(self.work, seconds=every, id="work", **opts)
+        scheduler.add_job(self.retain, seconds=min(self.settings.retention_interval, SWEEP_CHECK_SECONDS),
+                          id="retain", **opts)
         await self.beat()
         scheduler.start()
         log.info("daemon %s started: %d source(s), up to %d concurrent run(s); Ctrl-C or SIGTERM stops it",
@@ -389,6 +425,10 @@ class Daemon:
                 if self.is_leader:
                     self.leader.release()
                 heartbeats.forget(self.store, self.instance)
+                if self._sweeper is not None and self._sweeper.is_alive():
+                    # the sweep thread ends with the process: let the next sweeper start at once
+                    log.info("retention sweep cut short by the stop (safe: the next one carries on)")
+                    release_sweep(self.store)
             except Exception:
                 pass
             log.info("daemon %s stopped", self.instance)

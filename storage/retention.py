@@ -46,6 +46,13 @@ BATCH = 500
 
 
 # Compare-and-set on one hash field: rewrite (or delete, when the new value is '') only if unchanged.
+# Scheduled sweeps: a deep one (scans of the seen hashes and story indexes) at most this often.
+DEEP_EVERY = 86400.0
+# How often the scheduled sweepers look whether a sweep is due (one HMGET).
+SWEEP_CHECK_SECONDS = 60.0
+# A claimed sweep that never released its lock (its process died) blocks others this long.
+SWEEP_LOCK_SECONDS = 3600
+
 _CAS_LUA = """
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
@@ -113,6 +120,25 @@ def seen_field(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
 
 
+def claim_sweep(store: Store, interval: float, *, now: float | None = None) -> bool | None:
+    """For the scheduled sweeps (the daemon's leader, ``wirewatch sweep --loop``): None when no
+    sweep is due (one ran, anywhere, less than ``interval`` seconds ago, or one is running);
+    otherwise this process may sweep, deep (True) when no deep sweep ran for ``DEEP_EVERY``. The
+    claim is a lock with a TTL; ``release_sweep`` ends it."""
+    k = store.keys
+    now = time.time() if now is None else now
+    at, deep_at = store.text.hmget(k.last_sweep, "at", "last_deep_at")
+    if at is not None and now - float(at) < interval:
+        return None
+    if not store.text.set(k.sweep_lock, repr(now), nx=True, ex=SWEEP_LOCK_SECONDS):
+        return None
+    return deep_at is None or now - float(deep_at) >= DEEP_EVERY
+
+
+def release_sweep(store: Store) -> None:
+    store.text.delete(store.keys.sweep_lock)
+
+
 def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, deep: bool = False) -> SweepReport:
     """Remove everything past its horizon; idempotent, safe to run from several processes."""
     started = time.monotonic()
@@ -134,6 +160,8 @@ def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, de
         report.index_entries_cleared = repair_serving_indexes(store)
     report.seconds = time.monotonic() - started
     record = {name: getattr(report, name) for name in report.__dataclass_fields__ if name != "extra"}
+    if deep:
+        record["last_deep_at"] = repr(now)
     store.text.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})
     log.info("retention sweep: %s", report.summary())
     return report

@@ -22,7 +22,7 @@ from wirewatch.cli import _lines, _setup, dedupe_config, guarded, open_store
 from wirewatch.errors import InputError
 
 # A deep sweep scans every seen hash and the whole index: once a day is plenty.
-DEEP_EVERY = 86400.0
+
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -108,13 +108,15 @@ class _Stop:
 
 
 @click.command()
-@click.option("--deep", is_flag=True, help="Also scan seen hashes and the index for stale entries.")
-@click.option("--loop", is_flag=True, help="Sweep every WIREWATCH_RETENTION_INTERVAL seconds until stopped.")
+@click.option("--deep", is_flag=True, help="Also scan seen hashes and the index for stale entries (with --loop: the "
+              "first sweep; later ones are deep once a day).")
+@click.option("--loop", is_flag=True, help="Sweep whenever none ran for WIREWATCH_RETENTION_INTERVAL seconds (by this "
+              "or any process, the daemon's leader included), until stopped.")
 @click.pass_context
 @guarded
 def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
     """Retention: expire old articles, stories, index entries and events (see docs/deploy.md)."""
-    from storage.retention import RetentionPolicy
+    from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, claim_sweep, release_sweep
     from storage.retention import sweep as run_sweep
 
     settings = _setup(ctx)
@@ -126,17 +128,19 @@ def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
             click.echo(run_sweep(store, policy, deep=deep).summary())
             return
         stop.install()
-        last_deep = 0.0 if deep else time.time()
+        first_deep = deep
         while not stop.event.is_set():
-            now = time.time()
-            go_deep = now - last_deep >= DEEP_EVERY
             try:
-                run_sweep(store, policy, deep=go_deep)
-                if go_deep:
-                    last_deep = now
-            except Exception as exc:  # a failed sweep (Redis restarting) is retried next interval
+                claimed = claim_sweep(store, settings.retention_interval)
+                if claimed is not None:
+                    try:
+                        run_sweep(store, policy, deep=claimed or first_deep)
+                        first_deep = False
+                    finally:
+                        release_sweep(store)
+            except Exception as exc:  # a failed sweep (Redis restarting) is retried at the next check
                 click.echo(f"wirewatch: sweep failed: {exc}", err=True)
-            stop.event.wait(settings.retention_interval)
+            stop.event.wait(min(settings.retention_interval, SWEEP_CHECK_SECONDS))
     finally:
         store.close()
 

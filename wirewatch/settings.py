@@ -49,6 +49,7 @@ class Settings:
     event_stream_maxlen: int = 100_000
     retention_age: int = 90 * 86400
     retention_interval: float = 3600.0
+    daemon_sweep: bool = True
     dedupe_window: int = 3 * 86400
     dedupe_threshold: float | None = None
     dedupe_containment: float | None = None
@@ -117,7 +118,10 @@ SETTINGS_DOC: dict[str, str] = {
     "event_stream_maxlen": "Approximate cap on the events stream length.",
     "retention_age": "Seconds articles, emptied stories and events are kept (0: forever); `wirewatch sweep` "
     "removes older ones.",
-    "retention_interval": "Seconds between sweeps of `wirewatch sweep --every` (the retention sweeper).",
+    "retention_interval": "Seconds between retention sweeps (by the daemon's leader or `wirewatch sweep --loop`, "
+    "whichever looks first).",
+    "daemon_sweep": "The daemon holding the scheduler lock runs the retention sweep when due (a deep one daily), so "
+    "a lone daemon keeps Redis bounded; false leaves it to `wirewatch sweep --loop`.",
     "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire).",
     "dedupe_threshold": "Estimated Jaccard to join a story (default: the dedupe package's tuned value).",
     "dedupe_containment": "Estimated containment to join a story (default: tuned value).",

@@ -10,7 +10,7 @@ import pytest
 
 from dedupe import DedupeConfig
 from storage.connection import Store
-from storage.retention import RetentionPolicy, seen_field, sweep
+from storage.retention import DEEP_EVERY, RetentionPolicy, claim_sweep, release_sweep, seen_field, sweep
 from storage.stories import get_stories
 from tests.ops.conftest import Doc, Ingest
 from tests.storage.serving import assert_serving_consistent
@@ -350,3 +350,22 @@ def test_deep_sweep_drops_index_entries_of_merged_and_gone_stories(
     assert report.index_entries_cleared == 11
     assert assert_serving_consistent(store) == good
     assert sweep(store, policy(30 * DAY, 60 * DAY), now=now, deep=True).index_entries_cleared == 0
+
+
+def test_scheduled_sweeps_take_turns_and_go_deep_once_a_day(store: Store) -> None:
+    """The daemon's leader and `sweep --loop` share one schedule: a sweep when none ran for the
+    interval (by anyone), never two at once, deep when none was deep for a day."""
+    now, hour = time.time(), 3600.0
+    keep = policy(30 * DAY, 3 * DAY)
+    assert claim_sweep(store, hour, now=now) is True  # never swept: due, and deep
+    assert claim_sweep(store, hour, now=now) is None  # claimed by the first: not twice at once
+    sweep(store, keep, now=now, deep=True)
+    release_sweep(store)
+    assert claim_sweep(store, hour, now=now + 60) is None  # swept a minute ago
+    assert claim_sweep(store, hour, now=now + hour) is False  # due, not deep
+    sweep(store, keep, now=now + hour, deep=False)
+    release_sweep(store)
+    last = store.text.hgetall(store.keys.last_sweep)
+    assert (last["deep"], last["last_deep_at"]) == ("0", repr(now))  # a shallow sweep keeps the deep time
+    assert claim_sweep(store, hour, now=now + DEEP_EVERY) is True
+    assert 0 < store.text.ttl(store.keys.sweep_lock) <= 3600  # a dead claimant does not block for ever

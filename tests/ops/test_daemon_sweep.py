@@ -1,0 +1,57 @@
+"""A lone daemon keeps Redis bounded: its leader runs the retention sweep when one is due
+(WIREWATCH_DAEMON_SWEEP, on by default), in the background, without a separate sweeper."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from storage.connection import Store
+from tests.ops.conftest import Doc, Ingest
+from tests.scheduler.daemon_proc import DaemonProcess, wait_until
+
+pytestmark = pytest.mark.slow
+
+
+def _sources(tmp_path: Path) -> Path:
+    with socket.socket() as sock:  # a port nothing listens on: the source fails, the daemon runs on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"sources:\n  - name: a\n    kind: feed\n    url: http://127.0.0.1:{port}/feed\n    every: 1h\n")
+    return path
+
+
+def test_the_leader_sweeps_unless_told_not_to(
+    tmp_path: Path, store: Store, ingest: Ingest, corpus: list[Doc], cli_env: dict[str, str],
+) -> None:
+    k = store.keys
+    now = time.time()
+    old, young = corpus[0], corpus[1]
+    ingest(old, now - 2 * 3600)
+    ingest(young, now - 60)
+    env = {**cli_env, "WIREWATCH_RETENTION_AGE": "3600", "WIREWATCH_RETENTION_INTERVAL": "1"}
+    sources = _sources(tmp_path)
+
+    off = DaemonProcess(sources, {**env, "WIREWATCH_DAEMON_SWEEP": "false"})
+    try:
+        assert off.wait_for_log("now holds the scheduler lock"), off.log
+        time.sleep(4)  # four chances to sweep, had it been on
+        assert store.text.exists(k.article(old.id)) and not store.text.exists(k.last_sweep)
+        assert off.sigterm() == 0
+    finally:
+        off.stop()
+
+    on = DaemonProcess(sources, env)
+    try:
+        assert wait_until(lambda: not store.text.exists(k.article(old.id)), 90), on.log
+        assert store.text.exists(k.article(young.id))
+        assert on.wait_for_log("retention sweep: 1 article(s)"), on.log
+        assert store.text.hget(k.last_sweep, "deep") is not None
+        assert store.text.hget(k.last_sweep, "last_deep_at") is not None  # the first one was deep
+        assert on.sigterm() == 0
+    finally:
+        on.stop()
