@@ -278,11 +278,10 @@ def _gc_seen(store: Store, cas: Any, now: float, max_age: int) -> int:
             # compare-and-set: the field may have been filed again meanwhile (stored by another source)
             marks = [(f, v, filtered_mark(now)) for f, v in chunk if v == "-"]
             marks += [(f, v, "") for f, v in chunk if v and filtered_mark_expired(v, cutoff)]
-            if marks:
-                pipe = store.text.pipeline(transaction=False)
-                for f, v, new in marks:
-                    cas(keys=[key], args=[f, v, new], client=pipe)
-                cleared += sum(int(done) for (_, _, new), done in zip(marks, pipe.execute(), strict=True) if not new)
+            # one call each, not pipelined: a cluster pipeline does not load the script (NOSCRIPT)
+            for f, v, new in marks:
+                done = int(cas(keys=[key], args=[f, v, new]))
+                cleared += done if not new else 0
     return cleared
 
 
