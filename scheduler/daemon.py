@@ -19,7 +19,6 @@ Several instances share one Redis: one leads, all crawl. A standby takes the loc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -40,7 +39,7 @@ from scheduler.outage import Outage
 from storage import heartbeats
 from storage.connection import Store, ensure_schema
 from storage.keys import HEARTBEAT_TTL
-from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, claim_sweep, release_sweep, sweep
+from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, SweepInterrupted, claim_sweep, sweep
 from storage.work_queue import Claimed, Leader, WorkQueue
 from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings
@@ -49,6 +48,8 @@ log = logging.getLogger(__name__)
 
 FIRST_RUN_SPREAD = 30.0  # new sources' first runs are spread over this many seconds
 LEASE = 900.0  # a dispatched source is not dispatched again for this long unless its run ends
+# At a stop, a sweep in progress ends at its next batch (one script call): wait this long for it.
+SWEEP_STOP_SECONDS = 5.0
 _STORE_ERRORS = (redis.RedisError, StoreUnavailable)
 
 
@@ -91,6 +92,7 @@ class Daemon:
         self._payload_for: SourcesConfig | None = None
         self.outage = Outage()  # the scheduler jobs pause together while Redis is away
         self._sweeper: threading.Thread | None = None
+        self._sweep_stop = threading.Event()  # read by the sweep thread between batches
 
     # -- reporting
     def _on_run(self, run: SourceRun) -> None:
@@ -171,6 +173,7 @@ class Daemon:
             log.info("%s received: no new work; finishing in-flight runs (at most %.0fs), then exiting", why,
                      self.settings.drain_seconds)
             self._stop.set()
+            self._sweep_stop.set()  # a sweep in progress ends at its next batch meanwhile
 
     def request_reload(self) -> None:
         log.info("SIGHUP received: reloading %s", self.sources.path)
@@ -299,31 +302,47 @@ class Daemon:
     async def retain(self) -> None:
         """Leader only, when ``daemon_sweep``: the retention sweep, when none ran for
         ``retention_interval`` anywhere (storage.retention.claim_sweep). It runs in a thread of its
-        own, a daemon thread: a long deep sweep neither holds the event loop nor the process's exit,
-        and one cut short is safe (each batch is one script)."""
+        own, so a long deep sweep does not hold the event loop; a stop ends it at its next batch
+        (``SweepClaim.checkpoint``), and one cut short is safe (each batch is one script)."""
         if not (self.settings.daemon_sweep and self.is_leader) or self._stop.is_set():
             return
         if self._sweeper is not None and self._sweeper.is_alive():
             return
         try:
-            deep = claim_sweep(self.store, self.settings.retention_interval)
+            claim = claim_sweep(self.store, self.settings.retention_interval, stop=self._sweep_stop)
         except _STORE_ERRORS:
             return  # the outage is reported by the beat
-        if deep is None:
+        if claim is None:
             return
         policy = RetentionPolicy.from_settings(self.settings, self.dedupe)
+        interval = self.settings.retention_interval
 
         def run() -> None:
             try:
-                sweep(self.store, policy, deep=deep)  # logs its own summary
+                sweep(self.store, policy, deep=claim.deep, checkpoint=claim.checkpoint)  # logs its own summary
+            except SweepInterrupted as exc:
+                log.info("retention sweep stopped part-way (%s); the next one carries on", exc)
             except Exception as exc:
-                log.warning("retention sweep failed (retried when due again): %s", exc)
+                log.warning("retention sweep failed (retried in %gs): %s", interval, exc)
+                claim.failed(exc)
             finally:
-                with contextlib.suppress(Exception):
-                    release_sweep(self.store)
+                claim.release()
 
+        # a daemon thread all the same: a sweep blocked on a dead Redis must not hold the exit
         self._sweeper = threading.Thread(target=run, name="retention-sweep", daemon=True)
         self._sweeper.start()
+
+    async def _stop_sweeper(self) -> None:
+        """Ask a running sweep to stop and wait for it, so its claim is released and no thread
+        still talks to Redis when the store closes (an embedded server saves on its last close)."""
+        self._sweep_stop.set()
+        sweeper = self._sweeper
+        if sweeper is None or not sweeper.is_alive():
+            return
+        await asyncio.to_thread(sweeper.join, SWEEP_STOP_SECONDS)
+        if sweeper.is_alive():
+            log.warning("retention sweep did not stop within %gs; abandoned (its claim lapses by itself)",
+                        SWEEP_STOP_SECONDS)
 
     async def beat(self) -> None:
         if not self.outage.ready(time.time()):
@@ -421,14 +440,11 @@ class Daemon:
             scheduler.shutdown(wait=False)
             await self._drain()
             await self.stop_crawler()
+            await self._stop_sweeper()
             try:
                 if self.is_leader:
                     self.leader.release()
                 heartbeats.forget(self.store, self.instance)
-                if self._sweeper is not None and self._sweeper.is_alive():
-                    # the sweep thread ends with the process: let the next sweeper start at once
-                    log.info("retention sweep cut short by the stop (safe: the next one carries on)")
-                    release_sweep(self.store)
             except Exception:
                 pass
             log.info("daemon %s stopped", self.instance)

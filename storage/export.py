@@ -14,6 +14,7 @@ did when crawled (the dedupe window compares those times) and retention ages it 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,6 +120,11 @@ def _time(value: Any, name: str, lineno: int) -> float | None:
     raise InputError(f"line {lineno}: {name!r} must be ISO-8601 or unix seconds, got {value!r}")
 
 
+# Ids a dump may bring: they become key names and URL path segments, and they share the seen
+# hashes' values with filtered pages' marks ("-<time>"), which an id starting with "-" would pass for.
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}")
+
+
 def parse_article_line(line: str, lineno: int, make_id: Callable[[str], str]) -> ImportItem:
     """One JSONL line -> what the index needs. ``make_id`` gives the id of a canonical URL for
     lines without one (the crawler's ``url_id``, passed in so storage does not import crawlers)."""
@@ -136,6 +142,9 @@ def parse_article_line(line: str, lineno: int, make_id: Callable[[str], str]) ->
     for name in ("id", "canonical_url", "source", "title", "language", "site_name", "guid"):
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise InputError(f"line {lineno}: {name!r} must be a string")
+    if obj.get("id") and not ARTICLE_ID.fullmatch(obj["id"]):
+        raise InputError(f"line {lineno}: 'id' must be 1-128 letters, digits and . _ : ~ - not starting with a "
+                         f"punctuation mark, got {obj['id'][:40]!r}")
     record = ArticleRecord(
         id=obj.get("id") or make_id(canonical),
         url=obj["url"],

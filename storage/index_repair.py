@@ -9,6 +9,7 @@ with its removal, so it cannot race an ingest that files the story again meanwhi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from storage.connection import Store
@@ -48,32 +49,35 @@ return 0
 """
 
 
-def repair_serving_indexes(store: Store) -> int:
+def repair_serving_indexes(store: Store, check: Callable[[], None] = lambda: None) -> int:
     """Remove index entries of stories that are gone, merged away, or no longer have a member
-    from that outlet or under that topic; returns how many entries went."""
+    from that outlet or under that topic; returns how many entries went. ``check`` runs between
+    batches (the sweep's checkpoint)."""
     k = store.keys
-    check = store.text.register_script(_CHECK_LUA)
-    cleared = _check_set(store, check, k.stories_updated, "all", "")
+    check_script = store.text.register_script(_CHECK_LUA)
+    cleared = _check_set(store, check_script, k.stories_updated, "all", "", check)
     outlet_prefix = k.source_stories("")
     for key in list(store.text.scan_iter(match=glob_escape(outlet_prefix) + "*", count=500)):
-        cleared += _check_set(store, check, key, "source", key[len(outlet_prefix):])
+        cleared += _check_set(store, check_script, key, "source", key[len(outlet_prefix):], check)
     head, tail = k.topic_stories("\0").split("\0")
     for key in list(store.text.scan_iter(match=glob_escape(head) + "*" + glob_escape(tail), count=500)):
-        cleared += _check_set(store, check, key, "topic", key[len(head):-len(tail)])
+        cleared += _check_set(store, check_script, key, "topic", key[len(head):-len(tail)], check)
     drop_topic = store.text.register_script(_TOPIC_LUA)
     for topic in store.text.zrange(k.topics, 0, -1):
         cleared += int(drop_topic(keys=[k.topics], args=[k.topic_stories(topic), topic]))
     return cleared
 
 
-def _check_set(store: Store, check: Any, key: str, kind: str, name: str) -> int:
+def _check_set(store: Store, script: Any, key: str, kind: str, name: str, check: Callable[[], None]) -> int:
+    check()
     cleared = 0
     chunk: list[str] = []
     for sid, _score in store.text.zscan_iter(key, count=CHUNK):
         chunk.append(sid)
         if len(chunk) == CHUNK:
-            cleared += int(check(keys=[key], args=[store.keys.prefix, kind, name, *chunk]))
+            cleared += int(script(keys=[key], args=[store.keys.prefix, kind, name, *chunk]))
             chunk = []
+            check()
     if chunk:
-        cleared += int(check(keys=[key], args=[store.keys.prefix, kind, name, *chunk]))
+        cleared += int(script(keys=[key], args=[store.keys.prefix, kind, name, *chunk]))
     return cleared

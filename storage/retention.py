@@ -29,10 +29,13 @@ the first key is declared so the client routes the call to that slot's node.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import secrets
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,14 +48,16 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-# Compare-and-set on one hash field: rewrite (or delete, when the new value is '') only if unchanged.
 # Scheduled sweeps: a deep one (scans of the seen hashes and story indexes) at most this often.
 DEEP_EVERY = 86400.0
-# How often the scheduled sweepers look whether a sweep is due (one HMGET).
+# How often the scheduled sweepers look whether a sweep is due (one script call).
 SWEEP_CHECK_SECONDS = 60.0
-# A claimed sweep that never released its lock (its process died) blocks others this long.
-SWEEP_LOCK_SECONDS = 3600
+# A sweep's claim lapses this long after its last renewal (its process died or hung); a running
+# sweep renews it between batches every SWEEP_RENEW_SECONDS.
+SWEEP_LOCK_SECONDS = 600
+SWEEP_RENEW_SECONDS = 60.0
 
+# Compare-and-set on one hash field: rewrite (or delete, when the new value is '') only if unchanged.
 _CAS_LUA = """
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
@@ -120,66 +125,146 @@ def seen_field(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
 
 
-def claim_sweep(store: Store, interval: float, *, now: float | None = None) -> bool | None:
+# Whether a scheduled sweep is due, and its claim, in one step (no second sweeper between them).
+# KEYS: the last-sweep hash, the claim. ARGV: now, interval, token, claim seconds, DEEP_EVERY.
+# Reply: -1 none due (one succeeded or failed less than an interval ago) or one running; 0 a
+# sweep; 1 a deep one (none for DEEP_EVERY).
+_CLAIM_LUA = """
+local h = redis.call('HMGET', KEYS[1], 'at', 'failed_at', 'last_deep_at')
+local now, interval = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, 2 do
+  local t = tonumber(h[i])
+  if t and now - t < interval then return -1 end
+end
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', ARGV[4]) then return -1 end
+local deep = tonumber(h[3])
+if deep and now - deep < tonumber(ARGV[5]) then return 0 end
+return 1
+"""
+# The claim's holder renews (ARGV[2] seconds) or releases (ARGV[2] = 0) it; anyone else's is untouched.
+_HOLD_LUA = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
+return redis.call('EXPIRE', KEYS[1], ARGV[2])
+"""
+
+
+class SweepInterrupted(Exception):
+    """A sweep stopped between two batches: its process is stopping, or its claim lapsed."""
+
+
+@dataclass(slots=True)
+class SweepClaim:
+    """A scheduled sweep's right to run (``claim_sweep``). Its ``checkpoint`` goes to ``sweep``,
+    which calls it between batches: it renews the claim and ends the sweep when ``stop`` is set."""
+
+    store: Store
+    token: str
+    deep: bool
+    stop: threading.Event | None = None
+    renewed: float = field(default_factory=time.monotonic)
+
+    def checkpoint(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise SweepInterrupted("the process is stopping")
+        if time.monotonic() - self.renewed < SWEEP_RENEW_SECONDS:
+            return
+        if not int(self._hold(SWEEP_LOCK_SECONDS)):
+            # another sweeper may have started since: two would only repeat each other's work
+            raise SweepInterrupted("its claim lapsed")
+        self.renewed = time.monotonic()
+
+    def failed(self, exc: BaseException, *, now: float | None = None) -> None:
+        """Record the failure: the scheduled sweepers retry one interval later, not every check.
+        Best effort (Redis may be what failed)."""
+        now = time.time() if now is None else now
+        with contextlib.suppress(Exception):
+            self.store.text.hset(self.store.keys.last_sweep, mapping={"failed_at": repr(now),
+                                                                      "failure": str(exc)[:300]})
+
+    def release(self) -> None:
+        """End the claim if it is still ours; never raises (it runs after a failure, which it must
+        not hide, and a lapsed claim ends on its own)."""
+        with contextlib.suppress(Exception):
+            self._hold(0)
+
+    def _hold(self, seconds: int) -> Any:
+        script = self.store.text.register_script(_HOLD_LUA)
+        return script(keys=[self.store.keys.sweep_lock], args=[self.token, seconds])
+
+
+def claim_sweep(store: Store, interval: float, *, now: float | None = None,
+                stop: threading.Event | None = None) -> SweepClaim | None:
     """For the scheduled sweeps (the daemon's leader, ``wirewatch sweep --loop``): None when no
-    sweep is due (one ran, anywhere, less than ``interval`` seconds ago, or one is running);
-    otherwise this process may sweep, deep (True) when no deep sweep ran for ``DEEP_EVERY``. The
-    claim is a lock with a TTL; ``release_sweep`` ends it."""
+    sweep is due (one ran or failed, anywhere, less than ``interval`` seconds ago) or one is
+    running; otherwise this process's claim to sweep, deep when no deep sweep ran for
+    ``DEEP_EVERY``. The claim lapses ``SWEEP_LOCK_SECONDS`` after its last renewal."""
     k = store.keys
     now = time.time() if now is None else now
-    at, deep_at = store.text.hmget(k.last_sweep, "at", "last_deep_at")
-    if at is not None and now - float(at) < interval:
+    token = secrets.token_hex(8)
+    script = store.text.register_script(_CLAIM_LUA)
+    reply = int(script(keys=[k.last_sweep, k.sweep_lock],
+                       args=[repr(now), repr(float(interval)), token, SWEEP_LOCK_SECONDS, repr(DEEP_EVERY)]))
+    if reply < 0:
         return None
-    if not store.text.set(k.sweep_lock, repr(now), nx=True, ex=SWEEP_LOCK_SECONDS):
-        return None
-    return deep_at is None or now - float(deep_at) >= DEEP_EVERY
+    return SweepClaim(store, token, deep=bool(reply), stop=stop)
 
 
-def release_sweep(store: Store) -> None:
-    store.text.delete(store.keys.sweep_lock)
-
-
-def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, deep: bool = False) -> SweepReport:
-    """Remove everything past its horizon; idempotent, safe to run from several processes."""
+def sweep(store: Store, policy: RetentionPolicy, *, now: float | None = None, deep: bool = False,
+          checkpoint: Callable[[], None] | None = None) -> SweepReport:
+    """Remove everything past its horizon; idempotent, safe to run from several processes.
+    ``checkpoint`` runs between batches (``SweepClaim.checkpoint``); what it raises ends the sweep
+    there, unrecorded, and everything removed so far stays removed."""
     started = time.monotonic()
     now = time.time() if now is None else now
+    check = checkpoint or _carry_on
     report = SweepReport()
     script = store.raw.register_script(lua("expire.lua"))
     if policy.max_age:
         report.articles_expired, report.stories_expired = _expire(
-            store, script, policy, "article", now - policy.max_age
+            store, script, policy, "article", now - policy.max_age, check
         )
-    report.index_expired, _ = _expire(store, script, policy, "index", now - policy.index_window)
+    report.index_expired, _ = _expire(store, script, policy, "index", now - policy.index_window, check)
     report.events_trimmed = _trim_events(store, policy, now)
     if deep:
         cas = store.raw.register_script(_CAS_LUA)
-        report.seen_cleared = _gc_seen(store, cas, now, policy.max_age)
-        report.orphans_cleared = _gc_orphans(store, cas) + _gc_misfiled_seen(store)
+        report.seen_cleared = _gc_seen(store, cas, now, policy.max_age, check)
+        report.orphans_cleared = _gc_orphans(store, cas, check) + _gc_misfiled_seen(store, check)
         from storage.index_repair import repair_serving_indexes  # it imports this module's helpers
 
-        report.index_entries_cleared = repair_serving_indexes(store)
+        report.index_entries_cleared = repair_serving_indexes(store, check)
     report.seconds = time.monotonic() - started
     record = {name: getattr(report, name) for name in report.__dataclass_fields__ if name != "extra"}
     if deep:
         record["last_deep_at"] = repr(now)
-    store.text.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})
+    pipe = store.text.pipeline(transaction=False)
+    pipe.hset(store.keys.last_sweep, mapping={"at": repr(now), "deep": int(deep), **record})
+    pipe.hdel(store.keys.last_sweep, "failed_at", "failure")
+    pipe.execute()
     log.info("retention sweep: %s", report.summary())
     return report
 
 
-def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutoff: float) -> tuple[int, int]:
+def _carry_on() -> None:
+    """The checkpoint of a sweep nothing stops (``wirewatch sweep``)."""
+
+
+def _expire(store: Store, script: Any, policy: RetentionPolicy, mode: str, cutoff: float,
+            check: Callable[[], None]) -> tuple[int, int]:
     k = store.keys
     removed = stories = 0
     if mode == "index":
         # index records expire oldest first from the floor (storage/lsh.py): no ids to look up
         position = 0
         while True:
+            check()
             done, _, more, position = script(keys=[k.lsh_meta],
                                              args=[k.prefix, mode, repr(cutoff), policy.batch, position])
             removed += int(done)
             if not int(more):
                 return removed, 0
     while True:
+        check()
         ids = [str(i) for i in store.text.zrangebyscore(k.articles_by_time, "-inf", f"({cutoff!r}", start=0,
                                                         num=policy.batch)]
         if not ids:
@@ -258,7 +343,7 @@ def filtered_mark_expired(value: str, cutoff: float | None) -> bool | None:
     return cutoff is not None and when < cutoff
 
 
-def _gc_seen(store: Store, cas: Any, now: float, max_age: int) -> int:
+def _gc_seen(store: Store, cas: Any, now: float, max_age: int, check: Callable[[], None]) -> int:
     """Drop seen entries that name an article no longer stored, and filtered pages' marks older
     than the retention age (an article's marks live as long as it does; a filtered page's as long
     as it would have). A mark written before marks had a time gets one: it expires one retention
@@ -268,6 +353,7 @@ def _gc_seen(store: Store, cas: Any, now: float, max_age: int) -> int:
     cleared = 0
     for key in list(store.text.scan_iter(match=glob_escape(k.seen_source("")) + "*", count=500)):
         for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
+            check()
             live = [(f, v) for f, v in chunk if v and not v.startswith("-")]
             pipe = store.text.pipeline(transaction=False)
             for _, aid in live:
@@ -285,12 +371,13 @@ def _gc_seen(store: Store, cas: Any, now: float, max_age: int) -> int:
     return cleared
 
 
-def _gc_orphans(store: Store, cas: Any) -> int:
+def _gc_orphans(store: Store, cas: Any, check: Callable[[], None]) -> int:
     """Content-hash entries of articles no longer indexed (the sweep drops the entry with the
     article's index record; these are left by a record deleted some other way)."""
     k = store.keys
     cleared = 0
     for chunk in chunked(store.text.hscan_iter(k.content_hashes, count=1000), 1000):
+        check()
         live = _indexed(store, [aid for _, aid in chunk])
         for chash, aid in chunk:
             if aid not in live:
@@ -298,14 +385,16 @@ def _gc_orphans(store: Store, cas: Any) -> int:
     return cleared
 
 
-def _gc_misfiled_seen(store: Store) -> int:
+def _gc_misfiled_seen(store: Store, check: Callable[[], None]) -> int:
     """Repair for a commit bug (seen pairs read one argument off): hashes outside the prefix whose
     every field names one of our seen hashes were written by it, keyed by article payloads. They
     never expire, so a deep sweep deletes them."""
     seen = store.keys.seen_source("")
     prefix = store.keys.prefix + ":"
     cleared = 0
-    for key in store.text.scan_iter(count=1000, _type="hash"):
+    for n, key in enumerate(store.text.scan_iter(count=1000, _type="hash")):
+        if n % 1000 == 0:
+            check()
         if key.startswith(prefix):
             continue
         fields = store.text.hkeys(key)

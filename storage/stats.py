@@ -35,6 +35,9 @@ class StoreStats:
     maxmemory: int
     maxmemory_policy: str
     last_sweep: datetime | None = None
+    # the last scheduled sweep's failure, while no sweep succeeded since
+    sweep_failed: datetime | None = None
+    sweep_failure: str | None = None
     prefix_memory: int | None = None
     prefix_keys: int | None = None
 
@@ -54,7 +57,10 @@ class StoreStats:
                 f"maxmemory-policy is {self.maxmemory_policy}: Redis may evict index or story keys at the "
                 "memory limit; use noeviction and let retention bound memory"
             )
-        if self.articles and self.last_sweep is None:
+        if self.sweep_failed is not None:
+            out.append(f"the last retention sweep failed at {self.sweep_failed.isoformat(timespec='seconds')}: "
+                       f"{self.sweep_failure or 'no reason recorded'} (retried one interval later)")
+        elif self.articles and self.last_sweep is None:
             out.append("no retention sweep has run: schedule `wirewatch sweep` (see docs/deploy.md)")
         if self.maxmemory and self.used_memory > 0.9 * self.maxmemory:
             out.append(f"used memory is {self.used_memory / self.maxmemory:.0%} of maxmemory")
@@ -129,8 +135,9 @@ def collect(store: Store, *, measure_keys: bool = False) -> StoreStats:
     pipe.xrange(k.events, count=1)
     pipe.xrevrange(k.events, count=1)
     pipe.get(k.schema)
-    pipe.hget(k.last_sweep, "at")
-    (articles, stories, indexed, events, sources, oldest, newest, first_ev, last_ev, schema, swept) = pipe.execute()
+    pipe.hmget(k.last_sweep, "at", "failed_at", "failure")
+    (articles, stories, indexed, events, sources, oldest, newest, first_ev, last_ev, schema, sweeps) = pipe.execute()
+    swept, failed, failure = sweeps
     memory = _memory_info(store)
     prefix_memory = prefix_keys = None
     if measure_keys:
@@ -148,6 +155,8 @@ def collect(store: Store, *, measure_keys: bool = False) -> StoreStats:
         newest_event=_stream_time(last_ev[0][0]) if last_ev else None,
         schema=int(schema) if schema else None,
         last_sweep=_ts(float(swept)) if swept else None,
+        sweep_failed=_ts(float(failed)) if failed else None,
+        sweep_failure=failure,
         redis_version=_server_version(store),
         used_memory=int(memory["used_memory"]),
         dataset_memory=int(memory["used_memory_dataset"]),

@@ -88,7 +88,8 @@ def stats(ctx: click.Context, as_json: bool, exact: bool) -> None:
         f"per article  {_size(per_article) if per_article is not None else '-'} ({basis})",
         f"maxmemory    {_size(found.maxmemory) if found.maxmemory else 'unlimited'}, "
         f"policy {found.maxmemory_policy}",
-        f"last sweep   {_when(found.last_sweep)}",
+        f"last sweep   {_when(found.last_sweep)}"
+        + (f" (failed since, at {_when(found.sweep_failed)})" if found.sweep_failed is not None else ""),
     ]
     for line in lines:
         click.echo(line)
@@ -97,7 +98,7 @@ def stats(ctx: click.Context, as_json: bool, exact: bool) -> None:
 
 
 class _Stop:
-    """SIGTERM/SIGINT end the loop between sweeps (a sweep in progress finishes its batch)."""
+    """SIGTERM/SIGINT end the loop, a sweep in progress at its next batch."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
@@ -116,7 +117,7 @@ class _Stop:
 @guarded
 def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
     """Retention: expire old articles, stories, index entries and events (see docs/deploy.md)."""
-    from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, claim_sweep, release_sweep
+    from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, SweepInterrupted, claim_sweep
     from storage.retention import sweep as run_sweep
 
     settings = _setup(ctx)
@@ -131,15 +132,22 @@ def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
         first_deep = deep
         while not stop.event.is_set():
             try:
-                claimed = claim_sweep(store, settings.retention_interval)
-                if claimed is not None:
-                    try:
-                        run_sweep(store, policy, deep=claimed or first_deep)
-                        first_deep = False
-                    finally:
-                        release_sweep(store)
-            except Exception as exc:  # a failed sweep (Redis restarting) is retried at the next check
-                click.echo(f"wirewatch: sweep failed: {exc}", err=True)
+                claim = claim_sweep(store, settings.retention_interval, stop=stop.event)
+            except Exception as exc:  # Redis restarting: look again at the next check
+                click.echo(f"wirewatch: sweep check failed: {exc}", err=True)
+                claim = None
+            if claim is not None:
+                try:
+                    run_sweep(store, policy, deep=claim.deep or first_deep, checkpoint=claim.checkpoint)
+                    first_deep = False
+                except SweepInterrupted as exc:
+                    click.echo(f"wirewatch: sweep stopped part-way ({exc}); the next one carries on", err=True)
+                except Exception as exc:
+                    click.echo(f"wirewatch: sweep failed (retried in {settings.retention_interval:g}s): {exc}",
+                               err=True)
+                    claim.failed(exc)
+                finally:
+                    claim.release()
             stop.event.wait(min(settings.retention_interval, SWEEP_CHECK_SECONDS))
     finally:
         store.close()

@@ -119,7 +119,7 @@ SETTINGS_DOC: dict[str, str] = {
     "retention_age": "Seconds articles, emptied stories and events are kept (0: forever); `wirewatch sweep` "
     "removes older ones.",
     "retention_interval": "Seconds between retention sweeps (by the daemon's leader or `wirewatch sweep --loop`, "
-    "whichever looks first).",
+    "whichever looks first); a failed sweep is retried one interval later.",
     "daemon_sweep": "The daemon holding the scheduler lock runs the retention sweep when due (a deep one daily), so "
     "a lone daemon keeps Redis bounded; false leaves it to `wirewatch sweep --loop`.",
     "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire).",

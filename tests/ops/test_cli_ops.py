@@ -17,6 +17,7 @@ from storage import heartbeats
 from storage.connection import Store
 from tests.conftest import RedisTarget
 from tests.ops.conftest import Doc, Ingest
+from tests.scheduler.daemon_proc import wait_until
 from wirewatch.cli import main
 
 
@@ -117,6 +118,35 @@ def test_sweep_loop_stops_on_sigterm(store: Store, cli_env: dict[str, str]) -> N
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_sweep_loop_records_a_failed_sweep_and_waits_an_interval(store: Store, cli_env: dict[str, str]) -> None:
+    """A sweep that fails (here: a key of the wrong type) is reported in one line and recorded, its
+    claim released, and the loop does not retry it before the interval is up."""
+    store.text.set(store.keys.articles_by_time, "not a sorted set")
+    env = {**cli_env, "WIREWATCH_RETENTION_INTERVAL": "3600", "WIREWATCH_RETENTION_AGE": "86400"}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "wirewatch"), "sweep", "--loop"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while store.text.hget(store.keys.last_sweep, "failed_at") is None:
+            assert time.monotonic() < deadline, "the failure was not recorded in 60 s"
+            assert proc.poll() is None
+            time.sleep(0.1)
+        assert wait_until(lambda: not store.text.exists(store.keys.sweep_lock), 10)
+        os.kill(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        errors = proc.stderr.read().splitlines() if proc.stderr else []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    failures = [line for line in errors if "sweep failed" in line]
+    assert len(failures) == 1 and "WRONGTYPE" in failures[0] and "retried in 3600s" in failures[0], errors
+    assert not any("Traceback" in line for line in errors)
+    assert "WRONGTYPE" in store.text.hget(store.keys.last_sweep, "failure")
 
 
 def test_reindex_resizes_the_dedupe_index(store: Store, ingest: Ingest, corpus: list[Doc], env: dict[str, str]) -> None:

@@ -7,11 +7,14 @@ import json
 import time
 from datetime import datetime
 
+import pytest
+
 from crawlers.urls import url_id
 from dedupe import DedupeConfig
 from storage.connection import Store
 from storage.export import dumps, export_articles, export_stories, import_articles, parse_article_line
 from tests.ops.conftest import Doc, Ingest
+from wirewatch.errors import InputError
 
 
 def fill(ingest: Ingest, corpus: list[Doc], base: float) -> None:
@@ -97,3 +100,24 @@ def test_parse_keeps_recorded_times() -> None:
     assert item.record.id == "x1" and item.record.published == 1700000000.0
     assert item.fetched_at == datetime.fromisoformat("2024-01-02T03:04:05+00:00").timestamp()
     assert item.record.topics == ("a",) and item.record.authors == ("B",)
+
+
+@pytest.mark.parametrize("good", ["x1", "0123456789abcdef", "reuters:2024-01-02.a_b~c", "A" * 128])
+def test_parse_accepts_ids_other_tools_use(good: str) -> None:
+    assert parse_article_line(json.dumps({"id": good, "url": "https://e.org/1", "text": "t"}), 1, url_id).record.id == good
+
+
+@pytest.mark.parametrize("bad", ["-1", "-1700000000", ".x", "a/b", "a b", "a\tb", "x\n", "é", "A" * 129])
+def test_parse_refuses_ids_that_would_pass_for_something_else(bad: str) -> None:
+    """An id is a key name and a URL segment; one starting with "-" would pass for a filtered
+    page's seen mark, which the deep sweep expires while the article lives."""
+    with pytest.raises(InputError, match="line 7: 'id' must be"):
+        parse_article_line(json.dumps({"id": bad, "url": "https://e.org/1", "text": "t"}), 7, url_id)
+
+
+def test_import_skips_a_line_with_a_bad_id_and_keeps_the_rest(store: Store) -> None:
+    good = {"url": "https://e.org/good", "text": "Fighting continued near the front line overnight."}
+    lines = [json.dumps({**good, "id": "-1"}), json.dumps(good)]
+    report = import_articles(store, lines, DedupeConfig(), make_id=url_id)
+    assert report.created == 1 and len(report.errors) == 1 and report.errors[0].startswith("line 1: 'id' must be")
+    assert store.text.exists(store.keys.article("-1")) == 0

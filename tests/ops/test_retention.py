@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -10,7 +11,17 @@ import pytest
 
 from dedupe import DedupeConfig
 from storage.connection import Store
-from storage.retention import DEEP_EVERY, RetentionPolicy, claim_sweep, release_sweep, seen_field, sweep
+from storage.retention import (
+    DEEP_EVERY,
+    SWEEP_LOCK_SECONDS,
+    SWEEP_RENEW_SECONDS,
+    RetentionPolicy,
+    SweepInterrupted,
+    claim_sweep,
+    seen_field,
+    sweep,
+)
+from storage.stats import collect
 from storage.stories import get_stories
 from tests.ops.conftest import Doc, Ingest
 from tests.storage.serving import assert_serving_consistent
@@ -357,15 +368,91 @@ def test_scheduled_sweeps_take_turns_and_go_deep_once_a_day(store: Store) -> Non
     interval (by anyone), never two at once, deep when none was deep for a day."""
     now, hour = time.time(), 3600.0
     keep = policy(30 * DAY, 3 * DAY)
-    assert claim_sweep(store, hour, now=now) is True  # never swept: due, and deep
+    first = claim_sweep(store, hour, now=now)
+    assert first is not None and first.deep  # never swept: due, and deep
     assert claim_sweep(store, hour, now=now) is None  # claimed by the first: not twice at once
-    sweep(store, keep, now=now, deep=True)
-    release_sweep(store)
+    sweep(store, keep, now=now, deep=True, checkpoint=first.checkpoint)
+    first.release()
     assert claim_sweep(store, hour, now=now + 60) is None  # swept a minute ago
-    assert claim_sweep(store, hour, now=now + hour) is False  # due, not deep
+    second = claim_sweep(store, hour, now=now + hour)
+    assert second is not None and not second.deep  # due, not deep
     sweep(store, keep, now=now + hour, deep=False)
-    release_sweep(store)
+    second.release()
     last = store.text.hgetall(store.keys.last_sweep)
     assert (last["deep"], last["last_deep_at"]) == ("0", repr(now))  # a shallow sweep keeps the deep time
-    assert claim_sweep(store, hour, now=now + DEEP_EVERY) is True
-    assert 0 < store.text.ttl(store.keys.sweep_lock) <= 3600  # a dead claimant does not block for ever
+    third = claim_sweep(store, hour, now=now + DEEP_EVERY)
+    assert third is not None and third.deep
+    # a dead claimant does not block for ever
+    assert 0 < store.text.ttl(store.keys.sweep_lock) <= SWEEP_LOCK_SECONDS
+
+
+def test_a_claim_is_released_and_renewed_only_by_its_holder(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim that lapsed and was taken by another sweeper is not deleted by the first one's
+    release, nor extended by its renewal: the first one's sweep stops at its next batch instead."""
+    now, hour = time.time(), 3600.0
+    first = claim_sweep(store, hour, now=now)
+    assert first is not None
+    store.text.delete(store.keys.sweep_lock)  # the claim lapsed (its TTL ran out)
+    second = claim_sweep(store, hour, now=now)
+    assert second is not None and second.token != first.token
+    first.release()
+    assert store.text.get(store.keys.sweep_lock) == second.token
+    first.renewed -= SWEEP_RENEW_SECONDS  # a renewal is due at the next checkpoint
+    with pytest.raises(SweepInterrupted, match="lapsed"):
+        first.checkpoint()
+    assert store.text.get(store.keys.sweep_lock) == second.token
+
+    # the holder's own renewal restores the full TTL
+    store.text.expire(store.keys.sweep_lock, 5)
+    second.renewed -= SWEEP_RENEW_SECONDS
+    second.checkpoint()
+    assert store.text.ttl(store.keys.sweep_lock) > SWEEP_LOCK_SECONDS - 5
+    second.release()
+    assert store.text.exists(store.keys.sweep_lock) == 0
+
+
+def test_a_failed_sweep_is_retried_one_interval_later(store: Store) -> None:
+    """A failure is recorded: the scheduled sweepers do not retry it at every check, status shows
+    it, and the next success clears it."""
+    now, hour = time.time(), 3600.0
+    claim = claim_sweep(store, hour, now=now)
+    assert claim is not None
+    claim.failed(RuntimeError("Redis is loading the dataset in memory"), now=now)
+    claim.release()
+    assert claim_sweep(store, hour, now=now + 60) is None  # not every minute
+    shown = collect(store)
+    assert shown.sweep_failed is not None and "loading the dataset" in (shown.sweep_failure or "")
+    assert any("retention sweep failed" in w for w in shown.warnings)
+    again = claim_sweep(store, hour, now=now + hour)
+    assert again is not None and again.deep  # the failed deep sweep is still due
+    sweep(store, policy(30 * DAY, 3 * DAY), now=now + hour, deep=True)
+    again.release()
+    assert "failed_at" not in store.text.hgetall(store.keys.last_sweep)
+    assert collect(store).sweep_failed is None
+
+
+def test_a_stopped_sweep_ends_between_batches_unrecorded(store: Store, ingest: Ingest, corpus: list[Doc]) -> None:
+    """A sweep asked to stop ends at its next batch: what it removed stays removed, and it is not
+    recorded as done, so the next sweeper starts at once."""
+    old = time.time() - 10 * DAY
+    for n, doc in enumerate(corpus[:12]):
+        ingest(doc, now=old + n)
+    stop = threading.Event()
+    claim = claim_sweep(store, 3600.0, stop=stop)
+    assert claim is not None
+    keep = RetentionPolicy(max_age=DAY, index_window=DAY, event_maxlen=1000, batch=5)
+    calls = 0
+
+    def checkpoint() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            stop.set()  # asked to stop after the first batch of 5
+        claim.checkpoint()
+
+    with pytest.raises(SweepInterrupted, match="stopping"):
+        sweep(store, keep, deep=True, checkpoint=checkpoint)
+    claim.release()
+    assert store.text.zcard(store.keys.articles_by_time) == 12 - 5  # the first batch stays swept
+    assert store.text.hget(store.keys.last_sweep, "at") is None
+    assert claim_sweep(store, 3600.0) is not None  # due at once
