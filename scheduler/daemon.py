@@ -39,7 +39,14 @@ from scheduler.outage import Outage
 from storage import heartbeats
 from storage.connection import Store, ensure_schema
 from storage.keys import HEARTBEAT_TTL
-from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, SweepInterrupted, claim_sweep, sweep
+from storage.retention import (
+    SWEEP_CHECK_SECONDS,
+    SWEEP_LOCK_SECONDS,
+    RetentionPolicy,
+    SweepInterrupted,
+    claim_sweep,
+    sweep,
+)
 from storage.work_queue import Claimed, Leader, WorkQueue
 from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings
@@ -304,7 +311,7 @@ class Daemon:
         ``retention_interval`` anywhere (storage.retention.claim_sweep). It runs in a thread of its
         own, so a long deep sweep does not hold the event loop; a stop ends it at its next batch
         (``SweepClaim.checkpoint``), and one cut short is safe (each batch is one script)."""
-        if not (self.settings.daemon_sweep and self.is_leader) or self._stop.is_set():
+        if not (self.settings.daemon_sweep and self.is_leader) or self._stop.is_set() or self._sweep_stop.is_set():
             return
         if self._sweeper is not None and self._sweeper.is_alive():
             return
@@ -323,8 +330,11 @@ class Daemon:
             except SweepInterrupted as exc:
                 log.info("retention sweep stopped part-way (%s); the next one carries on", exc)
             except Exception as exc:
-                log.warning("retention sweep failed (retried in %gs): %s", interval, exc)
-                claim.failed(exc)
+                if claim.failed(exc):
+                    log.warning("retention sweep failed (retried in %gs): %s", interval, exc)
+                else:
+                    log.warning("retention sweep failed (retried when its claim lapses, within %ds): %s",
+                                SWEEP_LOCK_SECONDS, exc)
             finally:
                 claim.release()
 
@@ -438,9 +448,11 @@ class Daemon:
             await self._stop.wait()
         finally:
             scheduler.shutdown(wait=False)
-            await self._drain()
-            await self.stop_crawler()
-            await self._stop_sweeper()
+            try:
+                await self._drain()
+                await self.stop_crawler()
+            finally:
+                await self._stop_sweeper()  # it was asked to stop at the signal: it ended meanwhile
             try:
                 if self.is_leader:
                     self.leader.release()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from storage.connection import Store
-from storage.retention import glob_escape
+from storage.retention import glob_escape, scan_keys
 
 CHUNK = 500
 
@@ -57,13 +57,15 @@ def repair_serving_indexes(store: Store, check: Callable[[], None] = lambda: Non
     check_script = store.text.register_script(_CHECK_LUA)
     cleared = _check_set(store, check_script, k.stories_updated, "all", "", check)
     outlet_prefix = k.source_stories("")
-    for key in list(store.text.scan_iter(match=glob_escape(outlet_prefix) + "*", count=500)):
+    for key in scan_keys(store, check, match=glob_escape(outlet_prefix) + "*"):
         cleared += _check_set(store, check_script, key, "source", key[len(outlet_prefix):], check)
     head, tail = k.topic_stories("\0").split("\0")
-    for key in list(store.text.scan_iter(match=glob_escape(head) + "*" + glob_escape(tail), count=500)):
+    for key in scan_keys(store, check, match=glob_escape(head) + "*" + glob_escape(tail)):
         cleared += _check_set(store, check_script, key, "topic", key[len(head):-len(tail)], check)
     drop_topic = store.text.register_script(_TOPIC_LUA)
-    for topic in store.text.zrange(k.topics, 0, -1):
+    for n, topic in enumerate(store.text.zrange(k.topics, 0, -1)):
+        if n % CHUNK == 0:
+            check()
         cleared += int(drop_topic(keys=[k.topics], args=[k.topic_stories(topic), topic]))
     return cleared
 

@@ -59,10 +59,12 @@ p:stories:source:<source>              zset    root story id -> updated timestam
                                                summary, summary_rep, headline for the API)
 p:topics                               zset    topic -> last story update (serving index)
 p:serving:quiet                        string  updated time up to which story.quiet was announced
-p:ops:sweep                            hash    last retention sweep: at, counts; last_deep_at
+p:ops:sweep                            hash    last retention sweep: at, counts; last_deep_at;
+                                               failed_at, failure while the last one failed
                                                (storage.retention)
-p:ops:sweeping                         string  held while a scheduled sweep runs (TTL 1 hour), so
-                                               the daemon and `sweep --loop` take turns
+p:ops:sweeping                         string  held while a scheduled sweep runs: its sweeper's
+                                               token, TTL 10 min renewed between batches, so the
+                                               daemon and `sweep --loop` take turns
 p:ops:migrating                        string  held while ``wirewatch migrate`` runs (TTL 1 hour)
 p:polite:<domain>                      hash    per registrable domain: token bucket (tokens, ts)
                                                and Retry-After hold (hold: not-before time); TTL

@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from redis.cluster import RedisCluster
+
 from storage.connection import Store
 from storage.lsh import record_id
 from storage.scripts import lua
@@ -147,6 +149,12 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then return redis.call('DEL', KEYS[1]) end
 return redis.call('EXPIRE', KEYS[1], ARGV[2])
 """
+# The claim's holder records its sweep's failure (KEYS: claim, last-sweep hash; ARGV: token, when,
+# why); a sweeper whose claim lapsed does not overwrite what the next one recorded.
+_FAILED_LUA = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('HSET', KEYS[2], 'failed_at', ARGV[2], 'failure', ARGV[3])
+"""
 
 
 class SweepInterrupted(Exception):
@@ -174,13 +182,17 @@ class SweepClaim:
             raise SweepInterrupted("its claim lapsed")
         self.renewed = time.monotonic()
 
-    def failed(self, exc: BaseException, *, now: float | None = None) -> None:
-        """Record the failure: the scheduled sweepers retry one interval later, not every check.
-        Best effort (Redis may be what failed)."""
+    def failed(self, exc: BaseException, *, now: float | None = None) -> bool:
+        """Record the failure, so the scheduled sweepers retry one interval later rather than at
+        every check; False when it could not be (Redis is what failed, or the claim lapsed): then
+        the next sweeper starts once the claim is gone."""
         now = time.time() if now is None else now
-        with contextlib.suppress(Exception):
-            self.store.text.hset(self.store.keys.last_sweep, mapping={"failed_at": repr(now),
-                                                                      "failure": str(exc)[:300]})
+        k = self.store.keys
+        try:
+            script = self.store.text.register_script(_FAILED_LUA)
+            return bool(script(keys=[k.sweep_lock, k.last_sweep], args=[self.token, repr(now), str(exc)[:300]]))
+        except Exception:
+            return False
 
     def release(self) -> None:
         """End the claim if it is still ours; never raises (it runs after a failure, which it must
@@ -309,6 +321,27 @@ def _trim_events(store: Store, policy: RetentionPolicy, now: float) -> int:
     return trimmed
 
 
+def scan_keys(store: Store, check: Callable[[], None], *, match: str | None = None, kind: str | None = None,
+              count: int = 1000) -> Iterator[str]:
+    """The keys a SCAN finds (each at least once; keys written meanwhile may or may not be), with
+    ``check`` called before each call to the server, so a sweep can stop or renew its claim
+    during a scan of millions of keys (on Redis Cluster, whose client scans node by node, before
+    every ``count`` keys found instead)."""
+    if isinstance(store.text, RedisCluster):
+        for n, key in enumerate(store.text.scan_iter(match=match, count=count, _type=kind)):
+            if n % count == 0:
+                check()
+            yield key
+        return
+    cursor = 0
+    while True:
+        check()
+        cursor, keys = store.text.scan(cursor, match=match, count=count, _type=kind)
+        yield from keys
+        if cursor == 0:
+            return
+
+
 def glob_escape(prefix: str) -> str:
     """``prefix`` escaped for a SCAN MATCH pattern (shared by the modules that scan the prefix)."""
     return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
@@ -351,7 +384,7 @@ def _gc_seen(store: Store, cas: Any, now: float, max_age: int, check: Callable[[
     k = store.keys
     cutoff = now - max_age if max_age else None
     cleared = 0
-    for key in list(store.text.scan_iter(match=glob_escape(k.seen_source("")) + "*", count=500)):
+    for key in scan_keys(store, check, match=glob_escape(k.seen_source("")) + "*"):
         for chunk in chunked(store.text.hscan_iter(key, count=1000), 1000):
             check()
             live = [(f, v) for f, v in chunk if v and not v.startswith("-")]
@@ -392,9 +425,7 @@ def _gc_misfiled_seen(store: Store, check: Callable[[], None]) -> int:
     seen = store.keys.seen_source("")
     prefix = store.keys.prefix + ":"
     cleared = 0
-    for n, key in enumerate(store.text.scan_iter(count=1000, _type="hash")):
-        if n % 1000 == 0:
-            check()
+    for key in scan_keys(store, check, kind="hash"):
         if key.startswith(prefix):
             continue
         fields = store.text.hkeys(key)

@@ -117,7 +117,13 @@ class _Stop:
 @guarded
 def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
     """Retention: expire old articles, stories, index entries and events (see docs/deploy.md)."""
-    from storage.retention import SWEEP_CHECK_SECONDS, RetentionPolicy, SweepInterrupted, claim_sweep
+    from storage.retention import (
+        SWEEP_CHECK_SECONDS,
+        SWEEP_LOCK_SECONDS,
+        RetentionPolicy,
+        SweepInterrupted,
+        claim_sweep,
+    )
     from storage.retention import sweep as run_sweep
 
     settings = _setup(ctx)
@@ -143,9 +149,9 @@ def sweep(ctx: click.Context, deep: bool, loop: bool) -> None:
                 except SweepInterrupted as exc:
                     click.echo(f"wirewatch: sweep stopped part-way ({exc}); the next one carries on", err=True)
                 except Exception as exc:
-                    click.echo(f"wirewatch: sweep failed (retried in {settings.retention_interval:g}s): {exc}",
-                               err=True)
-                    claim.failed(exc)
+                    when = (f"in {settings.retention_interval:g}s" if claim.failed(exc)
+                            else f"when its claim lapses, within {SWEEP_LOCK_SECONDS}s")
+                    click.echo(f"wirewatch: sweep failed (retried {when}): {exc}", err=True)
                 finally:
                     claim.release()
             stop.event.wait(min(settings.retention_interval, SWEEP_CHECK_SECONDS))

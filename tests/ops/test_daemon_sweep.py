@@ -55,3 +55,29 @@ def test_the_leader_sweeps_unless_told_not_to(
         assert on.sigterm() == 0
     finally:
         on.stop()
+
+
+def test_a_daemon_stopped_mid_sweep_ends_the_sweep_and_exits_cleanly(
+    tmp_path: Path, store: Store, cli_env: dict[str, str],
+) -> None:
+    """SIGTERM during a long deep sweep: the sweep stops at its next batch, its claim is released
+    and it is not recorded as done, and the daemon exits 0 without the exit watchdog."""
+    pipe = store.text.pipeline(transaction=False)
+    for n in range(150_000):  # another application's hashes: the deep sweep looks at each one
+        pipe.hset(f"other-app:{n}", "field", "value")
+        if n % 10_000 == 9_999:
+            pipe.execute()
+    pipe.execute()
+    env = {**cli_env, "WIREWATCH_RETENTION_INTERVAL": "1"}
+    proc = DaemonProcess(_sources(tmp_path), env)
+    try:
+        assert wait_until(lambda: bool(store.text.exists(store.keys.sweep_lock)), 60), proc.log
+        time.sleep(0.5)
+        assert store.text.hget(store.keys.last_sweep, "at") is None, "the sweep ended before the stop"
+        assert proc.sigterm() == 0
+    finally:
+        proc.stop()
+    assert "retention sweep stopped part-way (the process is stopping)" in proc.log
+    assert "exit:" not in proc.log  # the exit watchdog had nothing to do
+    assert not store.text.exists(store.keys.sweep_lock)
+    assert store.text.hget(store.keys.last_sweep, "at") is None

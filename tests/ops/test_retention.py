@@ -18,6 +18,8 @@ from storage.retention import (
     RetentionPolicy,
     SweepInterrupted,
     claim_sweep,
+    glob_escape,
+    scan_keys,
     seen_field,
     sweep,
 )
@@ -397,6 +399,8 @@ def test_a_claim_is_released_and_renewed_only_by_its_holder(store: Store, monkey
     assert second is not None and second.token != first.token
     first.release()
     assert store.text.get(store.keys.sweep_lock) == second.token
+    assert not first.failed(RuntimeError("late"))  # nor overwrites what the holder records
+    assert store.text.hget(store.keys.last_sweep, "failed_at") is None
     first.renewed -= SWEEP_RENEW_SECONDS  # a renewal is due at the next checkpoint
     with pytest.raises(SweepInterrupted, match="lapsed"):
         first.checkpoint()
@@ -417,7 +421,7 @@ def test_a_failed_sweep_is_retried_one_interval_later(store: Store) -> None:
     now, hour = time.time(), 3600.0
     claim = claim_sweep(store, hour, now=now)
     assert claim is not None
-    claim.failed(RuntimeError("Redis is loading the dataset in memory"), now=now)
+    assert claim.failed(RuntimeError("Redis is loading the dataset in memory"), now=now)
     claim.release()
     assert claim_sweep(store, hour, now=now + 60) is None  # not every minute
     shown = collect(store)
@@ -456,3 +460,39 @@ def test_a_stopped_sweep_ends_between_batches_unrecorded(store: Store, ingest: I
     assert store.text.zcard(store.keys.articles_by_time) == 12 - 5  # the first batch stays swept
     assert store.text.hget(store.keys.last_sweep, "at") is None
     assert claim_sweep(store, 3600.0) is not None  # due at once
+
+
+def test_a_scan_checks_in_before_each_call_to_the_server(store: Store) -> None:
+    """The deep sweep's key scans call the checkpoint before every SCAN, so a stop or a renewal
+    happens during a scan of millions of keys, not only after it."""
+    pipe = store.text.pipeline(transaction=False)
+    for n in range(3000):
+        pipe.set(f"unrelated:{n}", "x")
+    for n in range(20):
+        pipe.hset(store.keys.seen_source(f"s{n}"), "f", "-1")
+    pipe.execute()
+    calls = 0
+
+    def check() -> None:
+        nonlocal calls
+        calls += 1
+
+    found = list(scan_keys(store, check, match=glob_escape(store.keys.seen_source("")) + "*", count=100))
+    assert sorted(found) == sorted(store.keys.seen_source(f"s{n}") for n in range(20))
+    assert calls >= 3000 // 100  # one per SCAN call, matching keys or not
+
+    stop = threading.Event()
+    stopped_at = 0
+
+    def stop_on_the_fifth() -> None:
+        nonlocal stopped_at
+        stopped_at += 1
+        if stopped_at == 5:
+            stop.set()
+        if stop.is_set():
+            raise SweepInterrupted("the process is stopping")
+
+    with pytest.raises(SweepInterrupted):
+        for _ in scan_keys(store, stop_on_the_fifth, kind="hash", count=100):
+            pass
+    assert stopped_at == 5
