@@ -28,9 +28,9 @@ from ruamel.yaml.error import YAMLError
 from crawlers.topics import TopicRule
 from crawlers.urls import is_http_url
 from wirewatch.errors import ConfigError
+from wirewatch.models import NAME_RE
 
 KINDS = ("feed", "sitemap", "site")
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, None: 1}
 DEFAULT_EVERY = 600

@@ -122,15 +122,15 @@ def has_hash_tag(prefix: str) -> bool:
     return start >= 0 and end > start + 1
 
 
-def _is_cluster(url: str) -> bool:
-    probe = redis.Redis.from_url(url, decode_responses=True, **_CLIENT_OPTS)
+def _is_cluster(url: str, opts: dict[str, Any]) -> bool:
+    probe = redis.Redis.from_url(url, decode_responses=True, **opts)
     try:
         return int(probe.info("cluster").get("cluster_enabled", 0)) == 1
     finally:
         probe.close()
 
 
-def _cluster_clients(url: str, prefix: str) -> tuple[redis.Redis, redis.Redis]:
+def _cluster_clients(url: str, prefix: str, opts: dict[str, Any]) -> tuple[redis.Redis, redis.Redis]:
     if not has_hash_tag(prefix):
         raise ConfigError(
             f"Redis at {mask_url(url)} is a cluster: set WIREWATCH_KEY_PREFIX to a hash tag such as "
@@ -139,14 +139,14 @@ def _cluster_clients(url: str, prefix: str) -> tuple[redis.Redis, redis.Redis]:
     slot = key_slot(f"{prefix}:schema".encode())
     clients = []
     for decode in (True, False):
-        client = cast(PrefixCluster, PrefixCluster.from_url(url, decode_responses=decode, **_CLIENT_OPTS))
+        client = cast(PrefixCluster, PrefixCluster.from_url(url, decode_responses=decode, **opts))
         client.prefix_slot = slot
         clients.append(client)
     # Typed as redis.Redis for the rest of the code: a cluster client answers the same commands.
     return cast(redis.Redis, clients[0]), cast(redis.Redis, clients[1])
 
 
-def _sentinel_clients(url: str) -> tuple[redis.Redis, redis.Redis]:
+def _sentinel_clients(url: str, client_opts: dict[str, Any]) -> tuple[redis.Redis, redis.Redis]:
     """``redis+sentinel://[:password@]host:port[,host:port...]/service[/db]``: the master of
     ``service`` as the sentinels name it, re-resolved on failover. The password is the data
     nodes' (sentinels without auth are the common setup)."""
@@ -163,42 +163,45 @@ def _sentinel_clients(url: str) -> tuple[redis.Redis, redis.Redis]:
     password = unquote(parts.password) if parts.password else None
     username = unquote(parts.username) if parts.username else None
     sentinel = redis.Sentinel(hosts, socket_timeout=5)
-    opts = {**_CLIENT_OPTS, "db": db, "password": password, "username": username}
+    opts = {**client_opts, "db": db, "password": password, "username": username}
     text = sentinel.master_for(path[0], decode_responses=True, **opts)
     raw = sentinel.master_for(path[0], decode_responses=False, **opts)
     return text, raw
 
 
-def _url_clients(url: str, prefix: str, check: bool) -> tuple[redis.Redis, redis.Redis]:
+def _url_clients(url: str, prefix: str, check: bool, opts: dict[str, Any]) -> tuple[redis.Redis, redis.Redis]:
     if urlsplit(url).scheme == "redis+sentinel":
-        return _sentinel_clients(url)
+        return _sentinel_clients(url, opts)
     try:
-        cluster = _is_cluster(url) if not url.startswith("unix:") else False
+        cluster = _is_cluster(url, opts) if not url.startswith("unix:") else False
     except redis.RedisError:
         if check:
             raise StoreUnavailable(f"Redis at {mask_url(url)} is unavailable") from None
         cluster = False
     if cluster:
         try:
-            return _cluster_clients(url, prefix)
+            return _cluster_clients(url, prefix, opts)
         except redis.RedisError as exc:
             raise StoreUnavailable(f"Redis cluster at {mask_url(url)} is unavailable: {exc}") from None
-    text = redis.Redis.from_url(url, decode_responses=True, **_CLIENT_OPTS)
-    raw = redis.Redis.from_url(url, decode_responses=False, **_CLIENT_OPTS)
+    text = redis.Redis.from_url(url, decode_responses=True, **opts)
+    raw = redis.Redis.from_url(url, decode_responses=False, **opts)
     return text, raw
 
 
-def connect(settings: Settings, *, check: bool = True) -> Store:
-    """Connect to the configured Redis (or start the embedded one) and check the schema."""
+def connect(settings: Settings, *, check: bool = True, timeout: float | None = None) -> Store:
+    """Connect to the configured Redis (or start the embedded one) and check the schema.
+    ``timeout``: seconds to wait for a reply (default 30: the daemon's long scripts); the API
+    asks for less, so a stalled Redis gives a prompt 503 instead of holding every request."""
     keys = Keys(settings.key_prefix)
     embedded = None
+    opts = {**_CLIENT_OPTS, "socket_timeout": timeout} if timeout is not None else _CLIENT_OPTS
     if settings.redis_url:
-        text, raw = _url_clients(settings.redis_url, settings.key_prefix, check)
+        text, raw = _url_clients(settings.redis_url, settings.key_prefix, check, opts)
         description = mask_url(settings.redis_url)
     else:
         embedded, socket_path = _embedded(settings)
-        text = redis.Redis(unix_socket_path=socket_path, decode_responses=True, **_CLIENT_OPTS)
-        raw = redis.Redis(unix_socket_path=socket_path, decode_responses=False, **_CLIENT_OPTS)
+        text = redis.Redis(unix_socket_path=socket_path, decode_responses=True, **opts)
+        raw = redis.Redis(unix_socket_path=socket_path, decode_responses=False, **opts)
         description = f"embedded ({Path(settings.data_dir).expanduser() / EMBEDDED_DB_NAME})"
     store = Store(text=text, raw=raw, keys=keys, description=description, _embedded=embedded)
     if check:

@@ -26,7 +26,7 @@ from storage.retention import chunked, seen_field
 from storage.stories import get_article, get_stories
 from storage.story_index import ArticleRecord, StoryIndex
 from wirewatch.errors import InputError
-from wirewatch.models import parse_iso
+from wirewatch.models import NAME_RE, parse_iso
 
 PAGE = 500
 
@@ -108,6 +108,15 @@ def _strings(value: Any, name: str, lineno: int) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _topics(value: Any, lineno: int) -> tuple[str, ...]:
+    topics = _strings(value, "topics", lineno)
+    for topic in topics:
+        if not NAME_RE.match(topic):
+            raise InputError(f"line {lineno}: topic {topic[:40]!r} must be 1-64 of a-z, 0-9 and '-' "
+                             "(as in sources.yaml)")
+    return topics
+
+
 def _time(value: Any, name: str, lineno: int) -> float | None:
     if value in (None, ""):
         return None
@@ -156,7 +165,7 @@ def parse_article_line(line: str, lineno: int, make_id: Callable[[str], str]) ->
         published=_time(obj.get("published"), "published", lineno),
         language=obj.get("language") or None,
         site_name=obj.get("site_name") or None,
-        topics=_strings(obj.get("topics"), "topics", lineno),
+        topics=_topics(obj.get("topics"), lineno),
         guid=obj.get("guid") or None,
     )
     return ImportItem(record, _time(obj.get("fetched_at"), "fetched_at", lineno))

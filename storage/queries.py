@@ -28,6 +28,9 @@ from wirewatch.models import Story, StoryArticle
 
 MAX_LIMIT = 500
 MAX_ARTICLES = 500
+# Articles one story's own document lists (/stories/{id}): all of them in practice (a wire story
+# reprinted everywhere for a week runs to hundreds); the bound keeps one reply under ~1.5 MB.
+STORY_ARTICLES = 5000
 # Articles per story in a listing by default: the hottest stories are the biggest (they keep
 # growing), and 50 of them with every member would be thousands of entries per page.
 LIST_ARTICLES = 10

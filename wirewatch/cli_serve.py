@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from wirewatch.cli import _setup, guarded, open_store
+from wirewatch.cli import _setup, guarded
 
 # Seconds open streams (SSE clients) get to finish on shutdown before they are cut.
 GRACEFUL_SECONDS = 5
@@ -27,12 +27,13 @@ def serve(ctx: click.Context, host: str, port: int, sources_path: str | None) ->
     """Serve the HTTP API (OpenAPI at /docs), Atom/JSON feeds, live events and the web page."""
     import uvicorn
 
+    from storage.connection import connect
     from wirewatch.api import Catalog, ServeConfig, create_app
 
     settings = _setup(ctx)
     config = ServeConfig.from_settings(settings)
     catalog = Catalog.open(sources_path or settings.sources)
-    store = open_store(settings)
+    store = connect(settings, timeout=settings.api_redis_timeout)
     try:
         app = create_app(store, config=config, catalog=catalog, event_maxlen=settings.event_stream_maxlen)
         server = uvicorn.Server(uvicorn.Config(

@@ -6,9 +6,13 @@ nothing downstream sees a feedparser dict or a Scrapy item.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+# Source and topic names (sources.yaml, imports): they become key names, feed paths and labels.
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def iso(dt: datetime | None) -> str | None:

@@ -72,6 +72,7 @@ class Settings:
     story_quiet_after: float = 6 * 3600.0
     feed_size: int = 50
     api_cache_seconds: float = 10.0
+    api_redis_timeout: float = 3.0
 
     @property
     def effective_user_agent(self) -> str:
@@ -147,6 +148,8 @@ SETTINGS_DOC: dict[str, str] = {
     "story_quiet_after": "Seconds without new articles after which story.quiet is announced (0: off).",
     "feed_size": "Stories per Atom/JSON feed.",
     "api_cache_seconds": "Longest reuse of a rendered page or feed while its stories are unchanged (0: off).",
+    "api_redis_timeout": "Seconds `wirewatch serve` waits for a Redis reply before answering 503 (a stalled Redis "
+    "must not hold every request; the daemon waits 30).",
 }
 
 # The settings ``wirewatch serve`` hands to the API (wirewatch.api.ServeConfig.from_settings).
@@ -241,6 +244,8 @@ def _validate(s: Settings) -> list[str]:
         problems.append("pause_after: must be at least 1")
     if s.queue_visibility < 2:
         problems.append("queue_visibility: must be at least 2 seconds")
+    if s.api_redis_timeout <= 0:
+        problems.append("api_redis_timeout: must be positive")
     if s.dedupe_window < 60:
         problems.append("dedupe_window: must be at least 60 seconds")
     slots = s.dedupe_index_slots

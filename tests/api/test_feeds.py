@@ -4,9 +4,12 @@ updated in place when a story grows, conditional GETs."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 
 import feedparser
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
@@ -133,3 +136,52 @@ def test_entry_is_updated_in_place_when_the_story_grows(client: TestClient, stor
     assert after.entries[0].updated_parsed > old.updated_parsed
     doc = client.get("/feeds/all.json").json()
     assert doc["items"][0]["id"] == grain and doc["items"][0]["_wirewatch"]["size"] == 5
+
+
+def test_conditional_requests_as_rfc_9110_says(client: TestClient, store: Store, ingested: Ingested) -> None:
+    """Readers revalidate with If-None-Match (weak comparison: the tag with or without W/, or *)
+    or, lacking an ETag, If-Modified-Since; If-None-Match wins when both are sent."""
+    first = client.get("/feeds/all.atom")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('W/"')
+    for sent in (etag, etag[2:], "*", f'"other", {etag}'):
+        assert client.get("/feeds/all.atom", headers={"If-None-Match": sent}).status_code == 304, sent
+    assert client.get("/feeds/all.atom", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/feeds/all.json", headers={"If-Modified-Since": modified}).status_code == 304
+    later = format_datetime(parsedate_to_datetime(modified) + timedelta(hours=1), usegmt=True)
+    assert client.get("/feeds/all.atom", headers={"If-Modified-Since": later}).status_code == 304
+    earlier = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    assert client.get("/feeds/all.atom", headers={"If-Modified-Since": earlier}).status_code == 200
+    assert client.get("/feeds/all.atom", headers={"If-Modified-Since": "yesterday"}).status_code == 200
+    stale = client.get("/feeds/all.atom", headers={"If-None-Match": '"other"', "If-Modified-Since": later})
+    assert stale.status_code == 200  # a non-matching ETag decides: If-Modified-Since is ignored
+
+    # the feed changes: the old validators no longer match
+    text = next(s for s in load_fixture() if s["key"] == "grain")["text"]
+    add_article(StoryIndex(store, DedupeConfig()), source="late-outlet", title="Grain ships sail",
+                text=text + " Late Outlet adds its note.", published=ingested.last_now,
+                topics=("black-sea",), now=ingested.last_now + 600)
+    assert client.get("/feeds/all.atom", headers={"If-None-Match": etag}).status_code == 200
+    assert client.get("/feeds/all.atom", headers={"If-Modified-Since": modified}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/all.json", "/stories", "/", "/healthz?scope=api",
+                                  "/static/app.css"])
+def test_head_answers_with_the_get_headers_and_no_body(client: TestClient, ingested: Ingested, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("content-length") == got.headers.get("content-length")
+    assert head.headers.get("etag") == got.headers.get("etag")
+
+
+def test_head_over_a_real_server(live_url: str, ingested: Ingested) -> None:
+    """uvicorn sends HEAD's headers and no body, and the connection stays usable after it."""
+    with httpx.Client(timeout=30) as http:
+        got = http.get(f"{live_url}/feeds/all.atom")
+        head = http.head(f"{live_url}/feeds/all.atom")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-length"] == got.headers["content-length"]
+        assert http.get(f"{live_url}/stories").status_code == 200  # same keep-alive connection

@@ -63,6 +63,9 @@ def test_topic_filter_and_errors(client: TestClient, ingested: Ingested) -> None
     bad = client.get("/", params={"topic": "<b>nope</b>"})
     assert bad.status_code == 400 and "unknown topic" in bad.text and "<b>nope" not in bad.text
     assert client.get("/story/s0000000000000000").status_code == 404
+    for refused in ({"topic": "\x00"}, {"source": "a\x00b"}):  # a refused value is not echoed into the page
+        r = client.get("/", params=refused)
+        assert r.status_code == 400 and "\x00" not in r.text, refused
 
 
 def test_story_page_has_timeline_and_articles(client: TestClient, ingested: Ingested) -> None:

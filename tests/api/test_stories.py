@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +153,34 @@ def test_merged_story_redirects_to_the_story_that_absorbed_it(client: TestClient
     assert client.get(f"/stories/{res.merged[0]}").json()["id"] == res.story_id
     page = client.get(f"/story/{res.merged[0]}", follow_redirects=False)
     assert page.status_code == 307 and page.headers["location"].endswith(f"/story/{res.story_id}")
+    kept = client.get(f"/stories/{res.merged[0]}?max_articles=1", follow_redirects=False)
+    assert kept.headers["location"].endswith(f"/stories/{res.story_id}?max_articles=1")  # the query goes along
+
+
+def test_one_story_lists_all_its_articles_past_the_listing_cap(
+    client: TestClient, store: Store, ingested: Ingested,
+) -> None:
+    """A wire story reprinted for a week can pass 500 members: /stories/{id} lists them all (up to
+    STORY_ARTICLES), earliest first; ``max_articles`` lists fewer."""
+    from storage.queries import MAX_ARTICLES
+
+    sid = ingested.stories["grain"]
+    k = store.keys
+    before = client.get(f"/stories/{sid}").json()["articles"]
+    pipe = store.text.pipeline(transaction=False)
+    extra = MAX_ARTICLES + 100
+    for n in range(extra):
+        aid = f"reprint{n:04d}"
+        pipe.hset(k.article(aid), mapping={"url": f"https://outlet{n}.example/grain", "source": f"outlet-{n}",
+                                           "title": "Grain ships sail", "published": repr(ingested.last_now + 10_000 + n)})
+        pipe.zadd(k.story_members(sid), {aid: ingested.last_now + 10_000 + n})
+    pipe.execute()
+    doc = client.get(f"/stories/{sid}").json()
+    assert len(doc["articles"]) == len(before) + extra
+    assert doc["articles"][: len(before)] == before and doc["articles"][-1]["id"] == f"reprint{extra - 1:04d}"
+    assert [a["id"] for a in client.get(f"/stories/{sid}?max_articles=2").json()["articles"]] == [
+        a["id"] for a in before[:2]]
+    assert client.get(f"/stories/{sid}?max_articles=5001").status_code == 422
 
 
 def test_sources_with_health(client: TestClient, store: Store, ingested: Ingested) -> None:
@@ -211,7 +241,12 @@ def test_store_down_is_a_503_not_a_500(settings: Settings, sources_file: Path) -
                                                              "reasons": ["Redis does not answer"]}
             r = c.get("/stories")
             assert r.status_code == 503 and "store unavailable" in r.json()["detail"]
+            assert r.headers["retry-after"] == "10"
             assert "wirewatch_store_up 0.0" in c.get("/metrics").text
+            for page in ("/", "/story/s0123456789abcdef"):  # a browser gets a page that retries
+                r = c.get(page, headers={"Accept": "text/html,application/xhtml+xml"})
+                assert r.status_code == 503 and r.headers["content-type"].startswith("text/html"), page
+                assert "temporarily unavailable" in r.text and 'http-equiv="refresh"' in r.text
     finally:
         down.close()
 
@@ -233,3 +268,23 @@ def test_metrics_show_the_daemons_shared_state(client: TestClient, store: Store)
     assert 'wirewatch_source_consecutive_failures{source="kyiv-feed"} 3.0' in text
     assert 'wirewatch_source_last_new{source="kyiv-feed"} 2.0' in text
     assert 'wirewatch_source_flag{flag="quiet",source="kyiv-feed"} 1.0' in text
+
+
+def test_a_stalled_store_is_a_prompt_503(settings: Settings, sources_file: Path) -> None:
+    """A Redis that accepts connections and never answers (paused, swapping, wedged) costs each
+    request the API's Redis timeout, then a 503, not the daemon's 30 s."""
+    from dataclasses import replace
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)  # connections are accepted by the kernel and never read
+        port = listener.getsockname()[1]
+        stalled = connect(replace(settings, redis_url=f"redis://127.0.0.1:{port}/0"), check=False, timeout=0.5)
+        try:
+            with TestClient(make_app(stalled, sources_file)) as c:
+                started = time.monotonic()
+                r = c.get("/stories")
+                assert r.status_code == 503 and "store unavailable" in r.json()["detail"]
+                assert time.monotonic() - started < 10
+        finally:
+            stalled.close()

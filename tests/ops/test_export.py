@@ -121,3 +121,11 @@ def test_import_skips_a_line_with_a_bad_id_and_keeps_the_rest(store: Store) -> N
     report = import_articles(store, lines, DedupeConfig(), make_id=url_id)
     assert report.created == 1 and len(report.errors) == 1 and report.errors[0].startswith("line 1: 'id' must be")
     assert store.text.exists(store.keys.article("-1")) == 0
+
+
+@pytest.mark.parametrize("topic", ["syria/iraq", "q?x#y", "A B", "", "-x"])
+def test_parse_refuses_topics_sources_yaml_would_refuse(topic: str) -> None:
+    """Topics become feed paths (/feeds/<topic>.atom) and key names: the sources file's rule."""
+    line = json.dumps({"url": "https://e.org/1", "text": "t", "topics": ["ukraine", topic]})
+    with pytest.raises(InputError, match=r"line 3: topic .* must be 1-64 of a-z, 0-9 and '-'"):
+        parse_article_line(line, 3, url_id)

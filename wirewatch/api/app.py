@@ -17,8 +17,9 @@ from typing import Any
 import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wirewatch.api import pages, routes_feeds, routes_json, routes_live, routes_provenance
 from wirewatch.api.cache import ResponseCache
@@ -116,9 +117,12 @@ def create_app(
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
 
     @app.exception_handler(redis.RedisError)
-    async def redis_error(request: Request, exc: redis.RedisError) -> JSONResponse:
+    async def redis_error(request: Request, exc: redis.RedisError) -> Response:
         log.warning("request %s: Redis error: %s", request.url.path, exc)
-        return JSONResponse({"detail": f"store unavailable: {type(exc).__name__}"}, status_code=503)
+        detail = f"store unavailable: {type(exc).__name__}"
+        if _wants_html(request):  # a person at the web page: a page, not JSON
+            return HTMLResponse(_UNAVAILABLE_PAGE, status_code=503, headers={"Retry-After": "10"})
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "10"})
 
     @app.exception_handler(StoreUnavailable)
     async def store_error(request: Request, exc: StoreUnavailable) -> JSONResponse:
@@ -131,4 +135,40 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("wirewatch.api", "static")]), name="static")
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>wirewatch: temporarily unavailable</title>
+<meta http-equiv="refresh" content="10"></head>
+<body><h1>wirewatch is temporarily unavailable</h1>
+<p>The story store does not answer. This page tries again every 10 seconds.</p></body></html>
+"""
+
+
+def _wants_html(request: Request) -> bool:
+    """The web page's routes, asked for by a browser (the JSON API keeps its JSON errors)."""
+    path = request.url.path
+    return (path == "/" or path.startswith("/story/")) and "text/html" in request.headers.get("accept", "")
+
+
+class HeadAsGet:
+    """HEAD is answered as GET without the body (RFC 9110: a server that supports GET for a
+    resource supports HEAD; feed readers, link checkers and load balancers send it). The headers,
+    Content-Length and validators included, are the GET's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_QUEUE = 2000
 BACKFILL_MAX = 10_000
 _ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
+_U64_MAX = 2**64 - 1  # each half of a stream id is an unsigned 64-bit number
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,10 @@ def id_key(stream_id: str) -> tuple[int, int]:
 
 
 def valid_stream_id(value: str | None) -> bool:
-    return bool(value) and bool(_ID_RE.match(value or ""))
+    if not value or not _ID_RE.match(value):
+        return False
+    ms, seq = id_key(value)
+    return ms <= _U64_MAX and seq <= _U64_MAX
 
 
 class Subscriber:
@@ -184,7 +188,13 @@ async def sse_stream(
         sent: tuple[int, int] | None = None
         if resume_after is not None:
             sent = id_key(resume_after)
-            missed = backlog if backlog is not None else await asyncio.to_thread(hub.backfill, resume_after)
+            try:
+                missed = backlog if backlog is not None else await asyncio.to_thread(hub.backfill, resume_after)
+            except redis.RedisError as exc:
+                # the response has started: end it; EventSource reconnects with the same Last-Event-ID
+                log.warning("live events: catching up after %s failed (%s); the client will reconnect",
+                            resume_after, exc)
+                return
             for event in missed:
                 sent = event.key
                 if wanted(event, types, story):

@@ -149,9 +149,10 @@ def index(
         "views": page.stories,
         "next_cursor": page.next_cursor.encode() if page.next_cursor else None,
         "topics": _topics(state),
-        "topic": topic if topic and topic != "all" else None,
+        # a refused value is not echoed back into the page (it may hold anything, NULs included)
+        "topic": topic if topic and topic != "all" and error is None else None,
         "q": q or "",
-        "source": source or "",
+        "source": (source or "") if error is None else "",
         "paged": bool(cursor),
         "error": error,
     }

@@ -44,7 +44,7 @@ def _serve(
         "Last-Modified": format_datetime(updated.replace(microsecond=0), usegmt=True),
         "Cache-Control": "public, max-age=60",
     }
-    if not_modified(request, headers["ETag"]):
+    if not_modified(request, headers["ETag"], updated):
         return Response(status_code=304, headers=headers)
     body = state.cache.get(key, fresh.tag)
     if body is None:

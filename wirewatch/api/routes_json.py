@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
 import redis
 from fastapi import APIRouter, Query, Request, Response
@@ -113,14 +114,24 @@ def list_stories(
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut, responses={**ERRORS, **NOT_FOUND}, tags=["stories"])
-def one_story(story_id: str, request: Request, state: State) -> Any:
-    """One story with all its articles. A story merged into another redirects to it."""
+def one_story(
+    story_id: str, request: Request, state: State,
+    max_articles: int = Query(
+        queries.STORY_ARTICLES, ge=0, le=queries.STORY_ARTICLES,
+        description=f"Articles listed, earliest first (``size`` counts all; at most {queries.STORY_ARTICLES}).",
+    ),
+) -> Any:
+    """One story with its articles, earliest first: all of them, up to 5,000 (``size`` counts
+    all). A story merged into another redirects to it."""
     params.check_id("story", story_id)
-    docs = queries.story_documents(state.store, [story_id], link_prefix=base_url(request) + "story/")
+    docs = queries.story_documents(state.store, [story_id], max_articles=max_articles,
+                                   link_prefix=base_url(request) + "story/")
     if not docs:
         root = resolve_story(state.store, story_id)
         if root != story_id:
-            return RedirectResponse(str(request.url_for("one_story", story_id=root)), status_code=307)
+            target = str(request.url_for("one_story", story_id=root))
+            query = request.url.query
+            return RedirectResponse(f"{target}?{query}" if query else target, status_code=307)
         raise params.bad_request(f"no such story: {story_id!r}", 404)
     return fast_json(docs[0])
 
@@ -198,8 +209,8 @@ def list_topics(request: Request, state: State) -> dict[str, Any]:
             "stories": t.stories if t else 0,
             "updated": iso(t.updated) if t and t.updated else None,
             "configured": name in configured,
-            "atom": f"{root}feeds/{name}.atom",
-            "json_feed": f"{root}feeds/{name}.json",
+            "atom": f"{root}feeds/{quote(name, safe='')}.atom",
+            "json_feed": f"{root}feeds/{quote(name, safe='')}.json",
         })
     return {"topics": out}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Header, Query
@@ -47,6 +48,8 @@ async def events(
         raise params.bad_request("after: expected an event id like 1715000000000-0")
     if resume is not None and not valid_stream_id(resume):
         resume = None  # a stale or foreign Last-Event-ID: start live rather than fail the reconnect
+    # Redis must answer before the 200 goes out: a failure later can only cut the stream
+    await asyncio.to_thread(state.store.text.ping)
     body = sse_stream(state.hub, types=wanted, story=story, resume_after=resume, heartbeat=state.config.sse_heartbeat)
     return StreamingResponse(
         _counted(state, body), media_type="text/event-stream",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -65,9 +67,28 @@ def etag_for(*parts: str) -> str:
     return 'W/"' + hashlib.blake2s("|".join(parts).encode("utf-8"), digest_size=12).hexdigest() + '"'
 
 
-def not_modified(request: Request, etag: str) -> bool:
+def not_modified(request: Request, etag: str, last_modified: datetime | None = None) -> bool:
+    """Whether the client's copy is current (RFC 9110, 13.1): ``If-None-Match`` by weak comparison
+    (``*`` matches any current representation), else ``If-Modified-Since`` against
+    ``last_modified`` (HTTP dates have whole seconds)."""
     sent = request.headers.get("if-none-match")
-    return bool(sent) and etag in [m.strip() for m in (sent or "").split(",")]
+    if sent is not None:
+        tags = [m.strip() for m in sent.split(",")]
+        return "*" in tags or _opaque(etag) in {_opaque(t) for t in tags}
+    since = request.headers.get("if-modified-since")
+    if since is None or last_modified is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False  # not an HTTP date: ignored, as the RFC says
+    if when.tzinfo is None:
+        return False
+    return last_modified.replace(microsecond=0) <= when
+
+
+def _opaque(tag: str) -> str:
+    return tag[2:] if tag.startswith("W/") else tag
 
 
 def base_url(request: Request) -> str:
