@@ -14,6 +14,7 @@ did when crawled (the dedupe window compares those times) and retention ages it 
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -117,16 +118,26 @@ def _topics(value: Any, lineno: int) -> tuple[str, ...]:
     return topics
 
 
+# Times a dump may carry (Unix seconds): 1970 to 2100. Outside it a value is a unit mistake
+# (milliseconds) or garbage, and NaN or infinity would fail Redis mid-commit.
+_TIME_RANGE = (0.0, 4102444800.0)
+
+
 def _time(value: Any, name: str, lineno: int) -> float | None:
     if value in (None, ""):
         return None
+    when: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
+        when = float(value)
+    elif isinstance(value, str):
         dt = parse_iso(value.strip().replace("Z", "+00:00"))
         if dt is not None:
-            return dt.timestamp()
-    raise InputError(f"line {lineno}: {name!r} must be ISO-8601 or unix seconds, got {value!r}")
+            when = dt.timestamp()
+    if when is None:
+        raise InputError(f"line {lineno}: {name!r} must be ISO-8601 or unix seconds, got {str(value)[:40]!r}")
+    if not (math.isfinite(when) and _TIME_RANGE[0] <= when <= _TIME_RANGE[1]):
+        raise InputError(f"line {lineno}: {name!r} must be a time from 1970 to 2100, got {str(value)[:40]!r}")
+    return when
 
 
 # Ids a dump may bring: they become key names and URL path segments, and they share the seen

@@ -4,6 +4,7 @@ input (an unexpected bug still prints one line, plus the traceback with ``--debu
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -133,7 +134,9 @@ def _read_input(path: str | None) -> bytes:
 def _lines(path: str | None) -> Iterator[str]:
     stream: IO[str]
     if path in (None, "-"):
-        stream = sys.stdin
+        # as a file is read: UTF-8, a bad byte replaced (the locale's decoding could let one through
+        # as a lone surrogate, which fails later, half-way through the input)
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     else:
         try:
             stream = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115

@@ -8,6 +8,7 @@ The table in the README is generated from ``SETTINGS_DOC`` below, so the two can
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from wirewatch.errors import ConfigError
 from wirewatch.events import ALL_EVENTS, LIFECYCLE_EVENTS
@@ -169,7 +170,10 @@ def mask_url(url: str) -> str:
     """``url`` with its password (in the userinfo, or a ``password=`` query parameter) masked."""
     base, mark, query = url.partition("?")
     url = base + mark + _QUERY_SECRET.sub(r"\1***", query)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not even a URL: show its scheme only, it may hold a password anywhere
+        return url.split("://", 1)[0] + "://<unparsable>"
     if parts.password is None:
         return url
     netloc = parts.netloc.rsplit("@", 1)[1]
@@ -192,8 +196,15 @@ def _coerce(name: str, raw: Any, kind: str) -> Any:
         return None
     if "tuple" in kind:
         # a TOML list, or one string of space or comma separated items (the environment's form)
-        items = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").split()
-        return tuple(str(x).strip() for x in items if str(x).strip())
+        if isinstance(raw, list | tuple):
+            if not all(isinstance(x, str) for x in raw):
+                raise ValueError(f"{name}: expected a list of strings, got {raw!r}")
+            items = list(raw)
+        elif isinstance(raw, str):
+            items = raw.replace(",", " ").split()
+        else:
+            raise ValueError(f"{name}: expected a list of strings, got {raw!r}")
+        return tuple(x.strip() for x in items if x.strip())
     if "bool" in kind:
         if isinstance(raw, bool):
             return raw
@@ -211,11 +222,18 @@ def _coerce(name: str, raw: Any, kind: str) -> Any:
         except ValueError:
             raise ValueError(f"{name}: expected a whole number, got {raw!r}") from None
     if "float" in kind:
+        if isinstance(raw, bool):
+            raise ValueError(f"{name}: expected a number, got {raw!r}")
         try:
-            return float(str(raw).strip())
+            value = float(str(raw).strip())
         except ValueError:
             raise ValueError(f"{name}: expected a number, got {raw!r}") from None
-    return str(raw)
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: expected a finite number, got {raw!r}")
+        return value
+    if not isinstance(raw, str):  # a TOML number or list where text belongs: not str() of it
+        raise ValueError(f"{name}: expected a string, got {raw!r}")
+    return raw
 
 
 def _validate(s: Settings) -> list[str]:
@@ -226,8 +244,8 @@ def _validate(s: Settings) -> list[str]:
         problems.append("concurrency: must be at least 1")
     if s.per_domain_concurrency < 1:
         problems.append("per_domain_concurrency: must be at least 1")
-    if s.download_timeout <= 0:
-        problems.append("download_timeout: must be positive")
+    if not 0 < s.download_timeout <= 3600:
+        problems.append("download_timeout: must be positive, at most 3600 seconds")
     if s.max_body_bytes < 1024:
         problems.append("max_body_bytes: must be at least 1024")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -236,27 +254,70 @@ def _validate(s: Settings) -> list[str]:
         problems.append(f"log_format: expected plain or json, got {s.log_format!r}")
     if not s.key_prefix or " " in s.key_prefix or not _PREFIX.fullmatch(s.key_prefix):
         problems.append("key_prefix: must be non-empty, without spaces, braces only as one hash tag like {ww}")
-    if s.retention_age and s.retention_age < 3600:
-        problems.append("retention_age: must be 0 (keep forever) or at least 3600 seconds")
-    if s.retention_interval < 1:
-        problems.append("retention_interval: must be at least 1 second")
+    if s.retention_age and not 3600 <= s.retention_age <= 100 * 365 * 86400:
+        problems.append("retention_age: must be 0 (keep forever) or from 3600 seconds to 100 years")
+    if not 1 <= s.retention_interval <= 30 * 86400:
+        problems.append("retention_interval: must be from 1 second to 30 days")
+    if not 0.1 <= s.tick_seconds <= 3600:
+        problems.append("tick_seconds: must be from 0.1 to 3600")
+    if not 0 <= s.drain_seconds <= 3600:
+        problems.append("drain_seconds: must be from 0 to 3600")
+    if not 0 <= s.download_delay <= 3600:
+        problems.append("download_delay: must be from 0 to 3600 seconds")
+    if s.max_articles_per_run < 1:
+        problems.append("max_articles_per_run: must be at least 1")
+    if s.event_stream_maxlen < 1:
+        problems.append("event_stream_maxlen: must be at least 1")
     if s.pause_after < 1:
         problems.append("pause_after: must be at least 1")
-    if s.queue_visibility < 2:
-        problems.append("queue_visibility: must be at least 2 seconds")
-    if s.api_redis_timeout <= 0:
-        problems.append("api_redis_timeout: must be positive")
-    if s.dedupe_window < 60:
-        problems.append("dedupe_window: must be at least 60 seconds")
+    if not 2 <= s.queue_visibility <= 7 * 86400:
+        problems.append("queue_visibility: must be from 2 seconds to 7 days")
+    if not 0 < s.api_redis_timeout <= 300:
+        problems.append("api_redis_timeout: must be positive, at most 300 seconds")
+    if not 60 <= s.dedupe_window <= 365 * 86400:
+        problems.append("dedupe_window: must be from 60 seconds to 365 days")
     slots = s.dedupe_index_slots
     if not 256 <= slots <= 1 << 20 or slots & (slots - 1):
         problems.append("dedupe_index_slots: must be a power of two from 256 to 1048576")
-    if s.redis_url and urlsplit(s.redis_url).scheme not in {"redis", "rediss", "unix", "redis+sentinel"}:
-        problems.append(
-            f"redis_url: expected redis://, rediss://, unix:// or redis+sentinel://, got {mask_url(s.redis_url)!r}"
-        )
+    if s.redis_url:
+        problems.extend(redis_url_problems(s.redis_url))
     problems.extend(serve_problems(**{name: getattr(s, name) for name in SERVE_SETTINGS}))
     return problems
+
+
+def redis_url_problems(url: str) -> list[str]:
+    """What makes ``url`` unusable, said before connecting: redis-py would ignore a database it
+    cannot read (and use database 0) and fail on a bad port or option with a traceback."""
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return [f"redis_url {shown!r}: {exc}"]
+    if parts.scheme not in {"redis", "rediss", "unix", "redis+sentinel"}:
+        return [f"redis_url: expected redis://, rediss://, unix:// or redis+sentinel://, got {shown!r}"]
+    query = parse_qs(parts.query)
+    if parts.scheme == "redis+sentinel":
+        hosts = parts.netloc.rsplit("@", 1)[-1]
+        for item in hosts.split(","):
+            port = item.rpartition(":")[2] if ":" in item.rstrip("]").rpartition("]")[2] else "26379"
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                return [f"redis_url {shown!r}: sentinel port must be a number from 1 to 65535"]
+        path = [p for p in parts.path.split("/") if p]
+        if len(path) > 1 and not path[1].isdigit():
+            return [f"redis_url {shown!r}: the database must be a number"]
+        return []
+    from redis.connection import parse_url  # its own checks of the options (socket_timeout=abc...)
+
+    try:
+        if parts.scheme != "unix" and parts.port == 0:
+            raise ValueError("port must be from 1 to 65535")
+        parse_url(url)
+    except ValueError as exc:
+        return [f"redis_url {shown!r}: {exc}"]
+    database = (parts.path.strip("/") if parts.scheme != "unix" else "") or (query.get("db") or [""])[0]
+    if database and not database.isdigit():
+        return [f"redis_url {shown!r}: the database must be a number, got {database[:20]!r}"]
+    return []
 
 
 def serve_problems(
@@ -319,6 +380,8 @@ def load_settings(
             raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: not a TOML file (not UTF-8 text)") from None
         for key, raw in data.items():
             if key not in kinds:
                 problems.append(f"{path}: unknown setting {key!r}")

@@ -170,3 +170,14 @@ def test_reindex_resizes_the_dedupe_index(store: Store, ingest: Ingest, corpus: 
     assert "power of two" in one_line_error(invoke(["reindex", "--slots", "1000"], env))
     heartbeats.beat(store, "host-1", "{}")
     assert "a daemon is running" in one_line_error(invoke(["reindex"], env))
+
+
+def test_import_from_stdin_replaces_bytes_that_are_not_utf8(store: Store, cli_env: dict[str, str]) -> None:
+    """As from a file: a bad byte is replaced, not passed on to fail Redis half-way through."""
+    dump = (b'{"url": "https://e.org/a", "text": "Shelling hit the port \xff\xfe overnight."}\n'
+            b'{"url": "https://e.org/b", "text": "Talks resumed in the capital on Monday."}\n')
+    proc = subprocess.run([str(Path(sys.executable).parent / "wirewatch"), "import", "-"], input=dump,
+                          env={**cli_env, "LC_ALL": "C", "PYTHONIOENCODING": ""}, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().startswith("2 article(s) stored")
+    assert store.text.zcard(store.keys.articles_by_time) == 2

@@ -129,3 +129,22 @@ def test_parse_refuses_topics_sources_yaml_would_refuse(topic: str) -> None:
     line = json.dumps({"url": "https://e.org/1", "text": "t", "topics": ["ukraine", topic]})
     with pytest.raises(InputError, match=r"line 3: topic .* must be 1-64 of a-z, 0-9 and '-'"):
         parse_article_line(line, 3, url_id)
+
+
+@pytest.mark.parametrize(("field", "value"), [("published", float("nan")), ("published", float("inf")),
+                                              ("fetched_at", 1e300), ("fetched_at", -99999999999),
+                                              ("published", 1_700_000_000_000)])
+def test_parse_refuses_times_that_are_not_times(field: str, value: float) -> None:
+    """NaN failed Redis in the middle of a commit (half an article written, the rest of the file
+    dropped); 1e300 was stored and broke `wirewatch stats` for good; milliseconds are a unit slip."""
+    line = json.dumps({"url": "https://e.org/1", "text": "t", field: value})
+    with pytest.raises(InputError, match=f"line 4: '{field}' must be a time from 1970 to 2100"):
+        parse_article_line(line, 4, url_id)
+
+
+def test_import_skips_a_line_with_a_nan_time_and_keeps_the_rest(store: Store) -> None:
+    lines = ['{"url": "https://e.org/a", "text": "Shelling hit the port overnight.", "published": NaN}',
+             json.dumps({"url": "https://e.org/b", "text": "Talks resumed in the capital on Monday."})]
+    report = import_articles(store, lines, DedupeConfig(), make_id=url_id)
+    assert report.created == 1 and len(report.errors) == 1
+    assert store.text.zcard(store.keys.articles_by_time) == 1

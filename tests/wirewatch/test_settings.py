@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,58 @@ def test_webhook_secrets_masked() -> None:
     shown = str(s.masked())
     assert "s3cret" not in shown and "xyzzy" not in shown and "pw" not in shown
     assert s.masked()["webhook_urls"] == ("https://hooks.example/***",)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("TICK_SECONDS", "-1"), ("TICK_SECONDS", "nan"), ("TICK_SECONDS", "1e20"), ("RETENTION_INTERVAL", "nan"),
+    ("RETENTION_INTERVAL", "inf"), ("QUEUE_VISIBILITY", "99999999999999999999"), ("EVENT_STREAM_MAXLEN", "-1"),
+    ("DOWNLOAD_TIMEOUT", "nan"), ("DOWNLOAD_DELAY", "-1"), ("MAX_ARTICLES_PER_RUN", "-1"), ("DRAIN_SECONDS", "-5"),
+    ("RETENTION_AGE", "99999999999999"), ("DEDUPE_WINDOW", "99999999999"), ("API_REDIS_TIMEOUT", "0"),
+    ("DEDUPE_THRESHOLD", "nan"),
+])
+def test_values_a_daemon_cannot_run_with_are_refused(name: str, value: str) -> None:
+    """Each of these hung the daemon (a negative tick), looped on a Redis error, or failed later
+    with a traceback; they are refused at start-up, naming the setting."""
+    with pytest.raises(ConfigError, match=f"(?i){name}"):
+        load_settings(env={f"WIREWATCH_{name}": value})
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("redis://127.0.0.1:6379/abc", "the database must be a number"),  # redis-py would use database 0
+    ("redis://h/0?db=x", "Invalid value for 'db'"),
+    ("redis://h:notaport/0", "notaport"),
+    ("redis://127.0.0.1:99999/5", "Port out of range"),
+    ("redis://h:0/1", "port must be from 1 to 65535"),
+    ("redis://[::1", "Invalid IPv6 URL"),
+    ("redis://h/0?socket_timeout=abc", "socket_timeout"),
+    ("redis+sentinel://h:abc/m", "sentinel port"),
+    ("redis+sentinel://h:26379/m/x", "the database must be a number"),
+])
+def test_unusable_redis_urls_are_refused_before_connecting(url: str, why: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(why)):
+        load_settings(env={"WIREWATCH_REDIS_URL": url})
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/5", "redis://h", "unix:///tmp/r.sock?db=3",
+                                 "rediss://u:p@h:6380/1", "redis+sentinel://a:26379,b:26380/mymaster/2",
+                                 "redis+sentinel://a,b/mymaster"])
+def test_usable_redis_urls_pass(url: str) -> None:
+    assert load_settings(env={"WIREWATCH_REDIS_URL": url}).redis_url == url
+
+
+def test_toml_values_of_the_wrong_type_are_refused(tmp_path: Path) -> None:
+    f = tmp_path / "wirewatch.toml"
+    f.write_text('key_prefix = ["a"]\ndata_dir = true\nwebhook_urls = [1, 2]\ndownload_delay = true\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(env={"WIREWATCH_CONFIG": str(f)})
+    message = str(err.value)
+    for name in ("key_prefix: expected a string", "data_dir: expected a string",
+                 "webhook_urls: expected a list of strings", "download_delay: expected a number"):
+        assert name in message
+
+
+def test_a_binary_config_file_is_a_config_error(tmp_path: Path) -> None:
+    f = tmp_path / "wirewatch.toml"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(ConfigError, match="not a TOML file"):
+        load_settings(env={"WIREWATCH_CONFIG": str(f)})
