@@ -16,6 +16,7 @@ operator fixes a broken edit in one pass. The format is DESIGN.md's contract::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, None: 1}
 DEFAULT_EVERY = 600
 MIN_EVERY = 30
+MAX_EVERY = 30 * 86400  # a source polled less than monthly is a mistake (or .inf)
+# A header name is an RFC 9110 token; a value holds no line break (it would split the request).
+HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 KNOWN_FIELDS = {
     "name", "kind", "url", "every", "cron", "topics", "keep", "enabled", "follow", "include",
     "exclude", "selectors", "headers", "min_every", "max_every", "depth",
@@ -83,12 +87,16 @@ def parse_interval(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration like 30s, 10m or 2h, got {value!r}")
     if isinstance(value, int | float):
-        return int(value)
-    match = INTERVAL_RE.match(str(value))
-    if not match:
-        raise ValueError(f"expected a duration like 30s, 10m or 2h, got {value!r}")
-    unit = match.group(2).lower() if match.group(2) else None
-    return int(float(match.group(1)) * _UNITS[unit])
+        seconds = float(value)
+    else:
+        match = INTERVAL_RE.match(str(value))
+        if not match:
+            raise ValueError(f"expected a duration like 30s, 10m or 2h, got {value!r}")
+        unit = match.group(2).lower() if match.group(2) else None
+        seconds = float(match.group(1)) * _UNITS[unit]
+    if not math.isfinite(seconds) or seconds > MAX_EVERY:
+        raise ValueError(f"expected a duration of at most {MAX_EVERY // 86400} days, got {value!r}")
+    return int(seconds)
 
 
 def _line(node: Any, key: str | int | None = None) -> int | None:
@@ -193,8 +201,13 @@ def _parse_source(entry: Any, index: int, seq: Any, where: str, topics: Mapping[
         if key in entry:
             try:
                 bounds[key] = parse_interval(entry[key])
+                if (bounds[key] or 0) < MIN_EVERY:
+                    bad(key, f"at least {MIN_EVERY}s, got {entry[key]!r}")
             except ValueError as exc:
                 bad(key, str(exc))
+    low, high = bounds["min_every"], bounds["max_every"]
+    if low is not None and high is not None and low > high:
+        bad("min_every", f"must not be more than max_every ({entry['min_every']!r} > {entry['max_every']!r})")
     src_topics = _str_list(entry.get("topics"))
     if src_topics is None:
         bad("topics", "must be a list of topic names")
@@ -232,9 +245,21 @@ def _parse_source(entry: Any, index: int, seq: Any, where: str, topics: Mapping[
     ):
         bad("headers", "must map header names to strings")
         headers = {}
+    for hname, hvalue in headers.items():
+        if not HEADER_NAME_RE.match(hname):
+            bad("headers", f"{hname!r} is not a header name (letters, digits and !#$%&'*+.^_`|~- only)")
+        elif "\r" in hvalue or "\n" in hvalue:
+            bad("headers", f"the value of {hname!r} holds a line break")
     follow = entry.get("follow")
     if follow is not None and not isinstance(follow, str):
         bad("follow", "must be a CSS selector string")
+    elif follow is not None:
+        from cssselect import GenericTranslator, SelectorError
+
+        try:
+            GenericTranslator().css_to_xpath(follow)
+        except SelectorError as exc:
+            bad("follow", f"not a CSS selector ({exc})")
     depth = entry.get("depth", 1)
     if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 3:
         bad("depth", "must be 0..3")
@@ -254,6 +279,8 @@ def parse_sources(text: str, path: str = "<sources>") -> SourcesConfig:
     yaml = YAML(typ="rt")
     try:
         data = yaml.load(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else path

@@ -21,10 +21,17 @@ from wirewatch.errors import ConfigError
 
 
 def append_source(path: str | Path, entry: Mapping[str, Any]) -> SourcesConfig:
-    p = Path(path)
+    # A symlinked sources file (a config-management checkout, a mounted ConfigMap) is edited
+    # where it lives: the rename replaces the target, not the link.
+    p = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    if not p.parent.is_dir():
+        raise ConfigError(f"{path}: no such directory {str(p.parent)!r}")
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
-    text = p.read_text(encoding="utf-8") if p.exists() else ""
+    try:
+        text = p.read_text(encoding="utf-8") if p.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read sources file ({exc})") from None
     data = yaml.load(text) if text.strip() else None
     if data is None:
         data = CommentedMap()
@@ -43,10 +50,13 @@ def append_source(path: str | Path, entry: Mapping[str, Any]) -> SourcesConfig:
     yaml.dump(data, out)
     new_text = out.getvalue()
     config = parse_sources(new_text, str(p))  # raises ConfigError: the file is left untouched
+    # the new file keeps the old one's permissions (mkstemp makes it 0600)
+    mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=".sources-", suffix=".yaml", dir=str(p.parent.resolve()))
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(new_text)
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

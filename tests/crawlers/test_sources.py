@@ -96,3 +96,26 @@ def test_url_patterns() -> None:
     assert src.url_allowed("https://e.org/article/1")
     assert not src.url_allowed("https://e.org/article/live-1")
     assert not src.url_allowed("https://e.org/about")
+
+
+@pytest.mark.parametrize(("extra", "field", "why"), [
+    ("every: .inf", "every", "at most 30 days"),
+    ("max_every: .inf", "max_every", "at most 30 days"),
+    ("every: 1e20", "every", "at most 30 days"),
+    ("min_every: -100", "min_every", "at least 30s"),
+    ("min_every: 2h\n    max_every: 1h", "min_every", "must not be more than max_every"),
+    ('follow: "[[[invalid"', "follow", "not a CSS selector"),
+    ('headers: {"X Bad": "v"}', "headers", "is not a header name"),
+    ('headers: {"X-Ok": "a\\r\\nInjected: 1"}', "headers", "holds a line break"),
+])
+def test_values_that_would_fail_later_are_refused_by_validate(extra: str, field: str, why: str) -> None:
+    """Each of these passed validation and then crashed a command, failed every fetch, or (a
+    negative floor) let the adaptive schedule poll a site far too often."""
+    text = f"sources:\n  - name: a\n    kind: site\n    url: https://example.org/\n    {extra}\n"
+    with pytest.raises(ConfigError, match=f"field '{field}'.*{why}"):
+        parse_sources(text, "s.yaml")
+
+
+def test_deeply_nested_yaml_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        parse_sources("sources: " + "[" * 100_000 + "]" * 100_000, "s.yaml")
