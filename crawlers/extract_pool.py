@@ -15,6 +15,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -40,7 +41,7 @@ class ExtractPool:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=self.max_tasks, initializer=_exit_with_parent, initargs=(os.getpid(),),
+                max_tasks_per_child=self.max_tasks, initializer=_worker_init, initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -120,6 +121,14 @@ def _extract(body: bytes, url: str | None, overrides: ExtractOverrides | None) -
     start = time.perf_counter()
     article = extract_article(body, url, overrides=overrides)
     return article, time.perf_counter() - start
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker, at start. Ctrl-C in a terminal (or ``timeout -s INT``) signals the whole
+    process group: the daemon stops its pool itself, so a worker ignores SIGINT rather than die
+    with a KeyboardInterrupt traceback mid-task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -13,12 +13,14 @@ from pathlib import Path
 
 
 class DaemonProcess:
-    def __init__(self, sources: Path, env: dict[str, str], *, extra: dict[str, str] | None = None) -> None:
+    def __init__(self, sources: Path, env: dict[str, str], *, extra: dict[str, str] | None = None,
+                 own_group: bool = False) -> None:
         self.env = {**env, "WIREWATCH_TICK_SECONDS": "0.2", "WIREWATCH_QUEUE_VISIBILITY": "3",
                     "WIREWATCH_DRAIN_SECONDS": "10", **(extra or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wirewatch", "run", "--sources", str(sources)],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            start_new_session=own_group,  # its own process group, which a test may signal as a terminal does
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)

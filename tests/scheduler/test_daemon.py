@@ -4,6 +4,8 @@ leader, SIGTERM and kill -9 mid-crawl without loss or duplicates, next runs kept
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -174,3 +176,25 @@ def test_restart_keeps_next_run_times(tmp_path: Path, cli_env: dict[str, str], s
             assert again.sigterm() == 0
         finally:
             again.stop()
+
+
+def test_ctrl_c_stops_the_daemon_and_its_workers_without_tracebacks(
+    tmp_path: Path, cli_env: dict[str, str], store: Store
+) -> None:
+    """Ctrl-C in a terminal signals the whole process group, extraction workers included: the
+    daemon stops cleanly (exit 0) and no worker dies with a KeyboardInterrupt traceback."""
+    world = build_world(outlets=4, articles_per_outlet=10)
+    with serve_world(world):
+        path = world.sources_yaml(tmp_path / "sources.yaml", every="30s")
+        env = {**cli_env, "WIREWATCH_DOWNLOAD_DELAY": "0.3", "WIREWATCH_CONCURRENCY": "4",
+               "WIREWATCH_EXTRACT_WORKERS": "2"}
+        d = DaemonProcess(path, env, own_group=True)
+        try:
+            assert wait_until(lambda: store.text.zcard(store.keys.articles_by_time) >= 3, 90), d.log
+            os.killpg(d.proc.pid, signal.SIGINT)
+            assert d.proc.wait(60) == 0, d.log
+        finally:
+            d.stop()
+    time.sleep(1)  # the workers' last words, if any, reach the pipe
+    assert "SIGINT received" in d.log
+    assert "Traceback" not in d.log and "KeyboardInterrupt" not in d.log, d.log
