@@ -7,6 +7,7 @@ one-shot command (``sources add``, ``sources test``).
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -19,7 +20,11 @@ REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 T = TypeVar("T")
 
 
-def run_on_reactor(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def run_on_reactor(main: Callable[[], Coroutine[Any, Any, T]], *, interruptible: bool = False) -> T:
+    """Run ``main`` on Scrapy's reactor until it is done. ``interruptible``: SIGINT and SIGTERM
+    cancel it and raise KeyboardInterrupt here (the reactor installs no handlers of its own, and
+    Python's default one would raise inside the reactor loop, which logs it and runs on); the
+    daemon instead handles its signals itself, to drain."""
     from scrapy.utils.reactor import install_reactor
 
     install_reactor(REACTOR)
@@ -30,13 +35,27 @@ def run_on_reactor(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     outcome: dict[str, Any] = {}
 
     def go() -> None:
-        d: Deferred[T] = Deferred.fromFuture(asyncio.ensure_future(main()))
+        task = asyncio.ensure_future(main())
+        if interruptible:
+            loop = asyncio.get_event_loop()
+            def interrupt() -> None:
+                # stop now: waiting for the cancelled crawl would wait for its requests in flight
+                outcome.setdefault("interrupted", True)
+                task.cancel()
+                if reactor.running:
+                    reactor.stop()
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, interrupt)
+        d: Deferred[T] = Deferred.fromFuture(task)
         d.addCallback(lambda value: outcome.setdefault("value", value))
         d.addErrback(lambda failure: outcome.setdefault("error", failure))
-        d.addBoth(lambda _: reactor.stop())
+        d.addBoth(lambda _: reactor.running and not outcome.get("interrupted") and reactor.stop())
 
     reactor.callWhenRunning(go)
     reactor.run(installSignalHandlers=False)
+    if outcome.get("interrupted"):
+        raise KeyboardInterrupt
     if "error" in outcome:
         outcome["error"].raiseException()
     value: T = outcome["value"]

@@ -533,7 +533,7 @@ def sources_test(ctx: click.Context, name: str, sources_path: str | None) -> Non
         index = None
     backend = PreviewBackend(index, dedupe, cfg.topics)
     try:
-        run = run_on_reactor(lambda: preview_source(settings, source, backend))
+        run = run_on_reactor(lambda: preview_source(settings, source, backend), interruptible=True)
     finally:
         if store is not None:
             store.close()
@@ -581,7 +581,7 @@ def sources_add(ctx: click.Context, url: str, name: str | None, every: str, topi
         existing = [s.name for s in cfg.sources if s.url.rstrip("/") == url.rstrip("/")]
         if existing:
             raise InputError(f"{path}: {url} is already the source {existing[0]!r}")
-    found = run_on_reactor(lambda: discover(scrapy_settings(settings), url))
+    found = run_on_reactor(lambda: discover(scrapy_settings(settings), url), interruptible=True)
     if cfg is not None:
         existing = [s.name for s in cfg.sources if s.url.rstrip("/") == found.url.rstrip("/")]
         if existing:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -63,3 +65,29 @@ def test_sources_test_shows_what_would_be_stored_and_writes_nothing(tmp_path: Pa
         assert all(t[:40] in result.stdout for t in titles), result.stdout
         assert "duplicate-of" in result.stdout.splitlines()[0]
         assert store.text.dbsize() == before, store.text.keys("*")
+
+
+def test_ctrl_c_interrupts_sources_test(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """Against a slow server, Ctrl-C ends `sources test` at once with one line and exit 130 (the
+    signal was swallowed inside the reactor and the command ran to its timeout)."""
+    world = build_world()
+    with serve_world(world) as site:
+        path = tmp_path / "sources.yaml"
+        slow = site.url(world.outlets[0].slug, "/fault/slow-headers?seconds=10")
+        path.write_text(yaml.safe_dump({"sources": [{"name": "slow", "kind": "feed", "url": slow}]}))
+        proc = subprocess.Popen([sys.executable, "-m", "wirewatch", "sources", "test", "slow", "--sources", str(path)],
+                                env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3)  # the fetch is under way
+            assert proc.poll() is None
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+            assert time.monotonic() - started < 5, err
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "wirewatch: error: interrupted", err
+    assert "Traceback" not in err
