@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 FIRST_RUN_SPREAD = 30.0  # new sources' first runs are spread over this many seconds
 LEASE = 900.0  # a dispatched source is not dispatched again for this long unless its run ends
+# After the drain, how long the crawler may take to close its downloads and connections.
+CRAWLER_STOP_SECONDS = 5.0
 # At a stop, a sweep in progress ends at its next batch (one script call): wait this long for it.
 SWEEP_STOP_SECONDS = 5.0
 _STORE_ERRORS = (redis.RedisError, StoreUnavailable)
@@ -160,7 +162,13 @@ class Daemon:
         if self.spider is not None:
             self.spider.stopping = True
         if self.crawler is not None and self.crawler.crawling:
-            await self.crawler.stop_async()
+            # Scrapy's stop waits for the downloads in flight (up to the download timeout): after
+            # the drain they are abandoned work, so the stop is bounded and the exit is prompt
+            try:
+                await asyncio.wait_for(self.crawler.stop_async(), timeout=CRAWLER_STOP_SECONDS)
+            except TimeoutError:
+                log.warning("crawler did not stop within %gs; downloads still in flight are abandoned",
+                            CRAWLER_STOP_SECONDS)
 
     # -- signals
     def _install_signals(self) -> None:
@@ -178,7 +186,7 @@ class Daemon:
     def request_stop(self, why: str = "stop") -> None:
         if not self._stop.is_set():
             log.info("%s received: no new work; finishing in-flight runs (at most %.0fs), then exiting", why,
-                     self.settings.drain_seconds)
+                     self.settings.drain_seconds + CRAWLER_STOP_SECONDS)
             self._stop.set()
             self._sweep_stop.set()  # a sweep in progress ends at its next batch meanwhile
 
