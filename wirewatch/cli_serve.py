@@ -3,12 +3,15 @@ the web page, run by uvicorn until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 from types import FrameType
 
 import click
 
 from wirewatch.cli import _setup, guarded
+from wirewatch.errors import ConfigError
 
 # Seconds open streams (SSE clients) get to finish on shutdown before they are cut.
 GRACEFUL_SECONDS = 5
@@ -40,17 +43,39 @@ def serve(ctx: click.Context, host: str, port: int, sources_path: str | None) ->
             app, host=host, port=port, log_config=None, access_log=False, proxy_headers=True,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
         ))
+        _check_listen(host, port)
         click.echo(f"wirewatch: serving on http://{host}:{port}/ (store {store.description})", err=True)
         # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
         # it found: make that one a no-op so a requested stop exits 0, as the CLI contract says.
         previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             server.run()
+        except SystemExit as exc:  # uvicorn's exit on a failed start (the port taken meanwhile)
+            if not server.started:
+                raise ConfigError(f"cannot serve on {host}:{port}: the server did not start") from None
+            raise exc
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     finally:
         store.close()
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail with one line before the app starts when the address cannot be listened on (uvicorn
+    says so only in its log, then exits 3)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise ConfigError(f"cannot serve on {host}:{port}: {why}") from None
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

@@ -57,3 +57,14 @@ def test_bad_serve_settings_exit_2_with_one_line(tmp_path: Path) -> None:
     result = runner.invoke(main, ["serve", "--sources", str(bad)], env={})
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert str(bad) in result.stderr
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2(cli_env: dict[str, str], sources_file: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "wirewatch", "serve", "--port", str(port), "--sources",
+                                 str(sources_file)], env=cli_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"wirewatch: error: cannot serve on 127.0.0.1:{port}: the port is in use"
