@@ -65,12 +65,24 @@ class _Doc:
         self.published = _published(obj.get("published"), lineno)
 
 
+# A JSONL line longer than this is not an article (the daemon stores pages of at most 10 MB, and
+# their text is a small part): refused before shingling, whose memory grows with the text
+# (a 29 MB line took 3.2 GB).
+MAX_LINE_CHARS = 5_000_000
+
+
+def check_line_length(line: str, lineno: int) -> None:
+    if len(line) > MAX_LINE_CHARS:
+        raise InputError(f"line {lineno}: {len(line):,} characters, more than an article ({MAX_LINE_CHARS:,} at most)")
+
+
 def _parse(lines: Iterable[str]) -> list[_Doc]:
     docs: list[_Doc] = []
     seen: dict[str, int] = {}
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        check_line_length(line, lineno)
         try:
             obj = json.loads(line)
         except ValueError as exc:

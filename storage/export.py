@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe import DedupeConfig, fingerprint_many
+from dedupe.offline import check_line_length
 from storage.connection import Store
 from storage.retention import chunked, seen_field
 from storage.stories import get_article, get_stories
@@ -148,6 +149,7 @@ ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}")
 def parse_article_line(line: str, lineno: int, make_id: Callable[[str], str]) -> ImportItem:
     """One JSONL line -> what the index needs. ``make_id`` gives the id of a canonical URL for
     lines without one (the crawler's ``url_id``, passed in so storage does not import crawlers)."""
+    check_line_length(line, lineno)
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:

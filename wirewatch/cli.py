@@ -205,6 +205,12 @@ def start_exit_watchdog(code: int, grace: float | None = None) -> threading.Thre
     return thread
 
 
+def _logs_only(argv: list[str]) -> bool:
+    """Commands that write only logs (stderr), so they run with stdout closed, as daemons may."""
+    words = [a for a in argv if not a.startswith("-")]
+    return bool(words) and words[0] in ("run", "serve", "sweep")
+
+
 class _Program(click.Group):
     """The command group the console script and ``python -m wirewatch`` call: they call it as a
     function, which ends in ``sys.exit``. CliRunner calls ``main()`` instead, so tests in-process
@@ -213,6 +219,11 @@ class _Program(click.Group):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         global _prompt_exit
         _prompt_exit = False  # only this call's command may ask (tests run many in one process)
+        if sys.stdout is None and not _logs_only(sys.argv[1:]):
+            # started with stdout closed (`>&-`): output would vanish or fail part-way
+            if sys.stderr is not None:
+                sys.stderr.write("wirewatch: error: standard output is closed\n")
+            sys.exit(2)
         try:
             return self.main(*args, **kwargs)
         except SystemExit as exc:
@@ -446,6 +457,8 @@ def parse_feed_cmd(ctx: click.Context, url: str | None, file: str | None) -> Non
     parsed = parse_feed(_read_input(file), url)
     for entry in parsed.entries:
         click.echo(json.dumps(entry.to_json(), ensure_ascii=False))
+    for warning in parsed.warnings:  # "truncated to 5000 entries": say so rather than stop quietly
+        click.echo(f"wirewatch: warning: {warning}", err=True)
 
 
 @main.command()

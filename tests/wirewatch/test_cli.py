@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +120,29 @@ def test_parse_feed_bad_input_exits_2() -> None:
 def test_check_without_daemon_is_unhealthy(cli_env: dict[str, str]) -> None:
     result = invoke(["check"], env={"WIREWATCH_REDIS_URL": cli_env["WIREWATCH_REDIS_URL"]})
     assert result.exit_code == 1
+
+
+def test_parse_feed_says_when_it_stopped_at_the_entry_limit() -> None:
+    items = "".join(f"<item><title>t{n}</title><link>http://e.org/{n}</link></item>" for n in range(5003))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+    result = invoke(["parse-feed", "-"], stdin=feed.encode())
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 5000
+    assert "wirewatch: warning: " in result.stderr and "5000" in result.stderr
+
+
+def test_cluster_refuses_a_line_longer_than_an_article() -> None:
+    huge = json.dumps({"id": "x", "text": "word " * 1_100_000})
+    result = invoke(["cluster", "-"], stdin=json.dumps({"id": "a", "text": "short"}) + "\n" + huge + "\n")
+    assert result.exit_code == 2
+    assert "line 2: " in one_line_error(result) and "more than an article" in result.stderr
+
+
+def test_a_closed_stdout_is_an_error_not_silence(cli_env: dict[str, str]) -> None:
+    """`wirewatch stories >&-` wrote nothing and exited 0; `cluster` failed with a traceback."""
+    for args in (["stories"], ["cluster", "-"]):
+        proc = subprocess.run([sys.executable, "-m", "wirewatch", *args], input=b'{"id": "a", "text": "x"}\n',
+                              env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+                              preexec_fn=lambda: os.close(1))
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.decode().strip() == "wirewatch: error: standard output is closed"
