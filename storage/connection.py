@@ -77,7 +77,15 @@ class Store:
         try:
             self.text.ping()
         except redis.RedisError as exc:
-            raise StoreUnavailable(f"Redis at {self.description} is unavailable: {exc}") from None
+            raise StoreUnavailable(f"Redis at {self.description} is unavailable: {brief(exc)}") from None
+
+
+def brief(exc: BaseException, limit: int = 200) -> str:
+    """An error's text for a one-line message: its first line, at most ``limit`` characters (a
+    Sentinel client lists every sentinel's failure, 1.5 KB for three)."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    text = text.split(" : <redis.", 1)[0]  # MasterNotFoundError appends every sentinel's client repr
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 _CLIENT_OPTS: dict[str, Any] = {
@@ -182,7 +190,7 @@ def _url_clients(url: str, prefix: str, check: bool, opts: dict[str, Any]) -> tu
         try:
             return _cluster_clients(url, prefix, opts)
         except redis.RedisError as exc:
-            raise StoreUnavailable(f"Redis cluster at {mask_url(url)} is unavailable: {exc}") from None
+            raise StoreUnavailable(f"Redis cluster at {mask_url(url)} is unavailable: {brief(exc)}") from None
     text = redis.Redis.from_url(url, decode_responses=True, **opts)
     raw = redis.Redis.from_url(url, decode_responses=False, **opts)
     return text, raw
@@ -235,4 +243,4 @@ def ensure_schema(store: Store) -> None:
                 f"({SCHEMA_VERSION}): stop the daemons and run `wirewatch migrate`"
             )
     except redis.RedisError as exc:
-        raise StoreUnavailable(f"Redis at {store.description} is unavailable: {exc}") from None
+        raise StoreUnavailable(f"Redis at {store.description} is unavailable: {brief(exc)}") from None

@@ -4,6 +4,7 @@ input (an unexpected bug still prints one line, plus the traceback with ``--debu
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
@@ -30,6 +31,10 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+# OS errors that say what is wrong with the machine, not with wirewatch.
+_MACHINE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO, errno.EMFILE})
+
+
 def guarded(func: F) -> F:
     """Turn our exceptions into one line on stderr and an exit code."""
 
@@ -44,6 +49,9 @@ def guarded(func: F) -> F:
         except BrokenPipeError:
             sys.exit(0)
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _MACHINE_ERRORS:
+                # the machine's problem (a full disk...), not a bug: say which, in one line
+                fail(f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""), 1)
             if "--debug" in sys.argv:
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)

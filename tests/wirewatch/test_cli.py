@@ -146,3 +146,11 @@ def test_a_closed_stdout_is_an_error_not_silence(cli_env: dict[str, str]) -> Non
                               preexec_fn=lambda: os.close(1))
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.decode().strip() == "wirewatch: error: standard output is closed"
+
+
+def test_a_full_disk_is_said_in_one_line_not_as_an_internal_error(cli_env: dict[str, str]) -> None:
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "wirewatch", "cluster", "-"], input=b'{"id": "a", "text": "x"}\n',
+                              env=cli_env, stdout=full, stderr=subprocess.PIPE, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().strip() == "wirewatch: error: No space left on device"
