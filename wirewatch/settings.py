@@ -109,7 +109,7 @@ SETTINGS_DOC: dict[str, str] = {
     "concurrency": "Concurrent requests in total.",
     "per_domain_concurrency": "Concurrent requests per host.",
     "download_delay": "Seconds between requests to the same host (AutoThrottle adapts from here).",
-    "download_timeout": "Seconds before a request is abandoned.",
+    "download_timeout": "Seconds before a request is abandoned (at most 3600).",
     "max_body_bytes": "Largest response body accepted (after decompression).",
     "obey_robots": "Obey robots.txt.",
     "autothrottle": "Adapt per-host delays to server latency (Scrapy AutoThrottle), from download_delay up.",
@@ -117,14 +117,14 @@ SETTINGS_DOC: dict[str, str] = {
     "extract_workers": "Processes extracting articles in parallel (default: CPU count, at most 4; 0: inline).",
     "log_level": "DEBUG, INFO, WARNING or ERROR.",
     "log_format": "plain or json.",
-    "event_stream_maxlen": "Approximate cap on the events stream length.",
+    "event_stream_maxlen": "Approximate cap on the events stream length (at least 1).",
     "retention_age": "Seconds articles, emptied stories and events are kept (0: forever); `wirewatch sweep` "
     "removes older ones.",
     "retention_interval": "Seconds between retention sweeps (by the daemon's leader or `wirewatch sweep --loop`, "
     "whichever looks first); a failed sweep is retried one interval later.",
     "daemon_sweep": "The daemon holding the scheduler lock runs the retention sweep when due (a deep one daily), so "
     "a lone daemon keeps Redis bounded; false leaves it to `wirewatch sweep --loop`.",
-    "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire).",
+    "dedupe_window": "Seconds an article stays a candidate for clustering (index entries expire; 60 to 365 days).",
     "dedupe_threshold": "Estimated Jaccard to join a story (default: the dedupe package's tuned value).",
     "dedupe_containment": "Estimated containment to join a story (default: tuned value).",
     "dedupe_shingle_size": "Words per shingle (default: tuned value).",
@@ -135,9 +135,10 @@ SETTINGS_DOC: dict[str, str] = {
         "articles stored per dedupe window; memory is bands x slots x 6.5 bytes. Applies to a new "
         "index; `wirewatch reindex` resizes an existing one."
     ),
-    "tick_seconds": "How often the scheduler looks for due sources.",
+    "tick_seconds": "How often the scheduler looks for due sources (0.1 to 3600).",
     "pause_after": "Consecutive failures after which a source is paused (retried daily; sources enable resumes it).",
-    "queue_visibility": "Seconds after which a queued run claimed by a dead worker is taken over by another.",
+    "queue_visibility": "Seconds after which a queued run claimed by a dead worker is taken over by another "
+    "(2 to 604800).",
     "drain_seconds": "On SIGTERM, how long in-flight work may take to finish.",
     "webhook_urls": "Space or comma separated http(s) URLs that receive signed story events (serve).",
     "webhook_secret": "HMAC-SHA256 key that signs webhook bodies (required with webhook_urls).",
