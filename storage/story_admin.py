@@ -17,6 +17,7 @@ from __future__ import annotations
 import redis
 
 from storage.connection import Store
+from storage.queries import valid_id
 from storage.scripts import lua
 from wirewatch.errors import InputError, StoreUnavailable
 
@@ -35,9 +36,28 @@ def _call(store: Store, args: list[str | float | int]) -> list[str]:
 
 def merge_stories(store: Store, story: str, other: str, *, now: float, event_maxlen: int = 100_000) -> str:
     """Merge ``other`` into ``story``; returns the surviving story id."""
-    return _call(store, ["merge", store.keys.prefix, now, event_maxlen, story, other])[1]
+    return merge_roots(store, story, other, now=now, event_maxlen=event_maxlen)[0]
+
+
+def merge_roots(store: Store, story: str, other: str, *, now: float, event_maxlen: int = 100_000) -> tuple[str, str]:
+    """``merge_stories``, answering (the surviving story, the story merged into it): the roots
+    the two ids resolve to, which an operator naming a merged-away story should be told."""
+    _check_ids("story", [story, other])
+    reply = _call(store, ["merge", store.keys.prefix, now, event_maxlen, story, other])
+    return reply[1], reply[2]
 
 
 def split_story(store: Store, story: str, article_ids: list[str], *, now: float, event_maxlen: int = 100_000) -> str:
-    """Move ``article_ids`` out of ``story`` into a new story; returns the new story's id."""
-    return _call(store, ["split", store.keys.prefix, now, event_maxlen, story, *article_ids])[1]
+    """Move ``article_ids`` (each once, however often named) out of ``story`` into a new story;
+    returns the new story's id."""
+    _check_ids("story", [story])
+    _check_ids("article", article_ids)
+    unique = list(dict.fromkeys(article_ids))
+    return _call(store, ["split", store.keys.prefix, now, event_maxlen, story, *unique])[1]
+
+
+def _check_ids(kind: str, ids: list[str]) -> None:
+    # an id is part of key names: "s1:members" would name another key of the story (WRONGTYPE)
+    for value in ids:
+        if not valid_id(value):
+            raise InputError(f"no such {kind}: {value[:60]!r}")

@@ -331,15 +331,16 @@ def stories(ctx: click.Context, limit: int, topic: str | None, as_json: bool) ->
 @guarded
 def stories_merge(ctx: click.Context, story: str, other: str) -> None:
     """Merge story OTHER into STORY (an operator's correction)."""
-    from storage.story_admin import merge_stories
+    from storage.story_admin import merge_roots
 
     settings = _setup(ctx)
     store = open_store(settings)
     try:
-        root = merge_stories(store, story, other, now=time.time(), event_maxlen=settings.event_stream_maxlen)
+        root, absorbed = merge_roots(store, story, other, now=time.time(), event_maxlen=settings.event_stream_maxlen)
     finally:
         store.close()
-    click.echo(f"merged {other} into {root}")
+    named = f" (the story {other} is part of)" if absorbed != other else ""
+    click.echo(f"merged {absorbed}{named} into {root}")
 
 
 @stories.command("split")
@@ -357,7 +358,7 @@ def stories_split(ctx: click.Context, story: str, articles: tuple[str, ...]) -> 
         fresh = split_story(store, story, list(articles), now=time.time(), event_maxlen=settings.event_stream_maxlen)
     finally:
         store.close()
-    click.echo(f"split {len(articles)} article(s) out of {story} into {fresh}")
+    click.echo(f"split {len(set(articles))} article(s) out of {story} into {fresh}")
 
 
 @main.command()

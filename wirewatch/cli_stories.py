@@ -18,12 +18,15 @@ from wirewatch.errors import InputError
 def provenance_command(ctx: click.Context, story: str, as_json: bool) -> None:
     """Per article of STORY: headline rewritten, paragraphs trimmed or added, similarity to the
     representative, reprint of which earlier article; and the story's independent outlets."""
+    from storage.queries import valid_id
     from storage.stories import provenance, resolve_story
 
     settings = _setup(ctx)
     config = dedupe_config(settings)
     store = open_store(settings)
     try:
+        if not valid_id(story):
+            raise InputError(f"no such story: {story[:60]!r}")
         root = resolve_story(store, story)
         found = provenance(store, root, shingle_size=config.shingle_size)
     finally:

@@ -103,3 +103,61 @@ def test_rebuild_of_non_latin_text_cuts_the_summary_between_characters(store: St
     stories = assert_serving_consistent(store)  # summaries: whole characters, as ingest cuts them
     assert stories == {sid: ["k2"], fresh: ["k1"]}
     assert store.text.hget(store.keys.story(sid), "title") == "Обстріл міста"
+
+
+def test_an_ingest_merge_never_joins_two_stories_kept_apart_from_each_other(store: Store) -> None:
+    """The stories an article bridges are checked against each other, not only against the
+    story it joins: two copies an operator split apart stay apart when a later copy matches both
+    and a third story (and what a merged story was kept apart from, the merged story now is)."""
+    from dataclasses import replace
+
+    from dedupe import fingerprint
+    from tests.storage.test_story_index import record
+
+    day = 86400.0
+    index = StoryIndex(store, CFG)
+    text = body(21, 400)
+
+    def add_at(aid: str, words: str, published: float, source: str) -> str:
+        rec = replace(record(aid, words, source=source), published=published)
+        return story_of(index.add(rec, fingerprint(words, None, CFG), now=NOW))
+
+    sx1 = add_at("x1", text, NOW - 4 * day, "outlet-a")
+    assert add_at("x2", text, NOW - 4 * day + 60, "outlet-b") == sx1
+    sx2 = split_story(store, sx1, ["x2"], now=NOW)
+    # four days later: too far from x1 and x2 to join them, a story of its own
+    se1 = add_at("e1", "An introduction the outlet added. " + text, NOW, "outlet-c")
+    assert se1 not in {sx1, sx2}
+    # in between: matches all three
+    add_at("f1", "An introduction the outlet added. " + text[: int(len(text) * 0.8)], NOW - 2 * day, "outlet-d")
+    assert resolve_story(store, sx1) != resolve_story(store, sx2)
+    assert_serving_consistent(store)
+
+
+def test_ids_that_name_a_story_key_are_no_such_story(store: Store) -> None:
+    """`sa1:members` is not a story id; it named another key of the story (a WRONGTYPE error
+    that blamed Redis)."""
+    index = StoryIndex(store, CFG)
+    sid = story_of(add(index, "k1", body(31)))
+    add(index, "k2", body(31) + " More.", source="outlet-b")
+    for call in (lambda: merge_stories(store, f"{sid}:members", sid, now=NOW),
+                 lambda: merge_stories(store, sid, f"{sid}:apart", now=NOW),
+                 lambda: split_story(store, f"{sid}:members", ["k2"], now=NOW),
+                 lambda: split_story(store, sid, ["k2:x"], now=NOW)):
+        with pytest.raises(InputError, match="no such"):
+            call()
+    assert assert_serving_consistent(store) == {sid: ["k1", "k2"]}
+
+
+def test_merge_names_the_roots_it_merged(store: Store) -> None:
+    from storage.story_admin import merge_roots
+
+    index = StoryIndex(store, CFG)
+    a = story_of(add(index, "m1", body(41)))
+    b = story_of(add(index, "m2", body(42), source="outlet-b"))
+    c = story_of(add(index, "m3", body(43), source="outlet-c"))
+    assert merge_roots(store, a, b, now=NOW) == (a, b)
+    assert merge_roots(store, c, b, now=NOW) == (c, a)  # b is part of a now: a is what moves
+    # a split naming an article twice moves it once
+    fresh = split_story(store, c, ["m2", "m2"], now=NOW)
+    assert assert_serving_consistent(store)[fresh] == ["m2"]
