@@ -19,8 +19,12 @@ local function query(a, readonly)
   if a.chash ~= '' then
     local other = redis.call('HGET', p .. ':hash:content', a.chash)
     if other then
-      local f = redis.call('HMGET', p .. ':article:' .. other, 'story', 'fetched_at')
-      if f[1] and tonumber(f[2] or '0') >= min_t then
+      local f = redis.call('HMGET', p .. ':article:' .. other, 'story', 'fetched_at', 'published')
+      -- as dedupe.decide judges any candidate: two copies published more than the window apart
+      -- are not one story, however alike (a republication); the LSH path then decides
+      local mine, theirs = a.art and tonumber(a.art.published or ''), tonumber(f[3] or '')
+      local near = not (mine and theirs) or math.abs(mine - theirs) <= a.window
+      if f[1] and tonumber(f[2] or '0') >= min_t and near then
         return {'exact', other, find(p, f[1], not readonly)}
       end
     end

@@ -211,3 +211,25 @@ def test_commit_retries_when_a_near_duplicate_landed_after_its_query(store: Stor
     assert {c.article_id for c in StoryIndex._parse_candidates(query)[0]} == {"seed", "theirs"}
     reply = index._script(args=["commit", *head, query[1], target, "", ""])
     assert reply[0] == b"ok" and reply[1].decode() == target
+
+
+def test_an_exact_copy_published_outside_the_window_is_judged_as_decide_judges(store: Store) -> None:
+    """The content-hash shortcut applies decide's published-time rule, so the daemon and
+    `wirewatch cluster` agree: a republication days later is a story of its own."""
+    from dataclasses import replace
+
+    from dedupe import InMemoryClusterer
+
+    index = StoryIndex(store, CFG)
+    text = body(51)
+    day = 86400.0
+    plan = [("y1", NOW - 11 * day), ("y2", NOW), ("y3", NOW + 60)]
+    got = {}
+    for aid, published in plan:
+        rec = replace(record(aid, text, source=f"outlet-{aid}"), published=published)
+        got[aid] = index.add(rec, fingerprint(text, None, CFG), now=NOW)
+    assert got["y2"].story_id != got["y1"].story_id  # eleven days apart: not one story
+    assert got["y3"].story_id == got["y2"].story_id  # a minute apart: the exact shortcut joins
+    offline = InMemoryClusterer(CFG)
+    stories = [offline.add(aid, text, source=f"outlet-{aid}", published=published) for aid, published in plan]
+    assert stories[1] != stories[0] and stories[2] == stories[1]
