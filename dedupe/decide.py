@@ -58,6 +58,10 @@ class Decision:
 
 
 NEW_STORY = Decision(story_id=None, merge=(), matches=())
+# The outlet `wirewatch import` files an article under when its line names none: not an outlet,
+# so the stricter same-outlet rule (an outlet's own templates) does not apply between such
+# articles, as it does not between lines without a source in `wirewatch cluster`.
+UNKNOWN_SOURCE = "import"
 
 
 def estimate(fp: Fingerprint, signature: U32, n_shingles: int) -> tuple[float, float]:
@@ -118,7 +122,7 @@ def decide(
     matches = []
     for cand, j in zip(kept, equal.tolist(), strict=True):
         c = _containment(j, fp.n_shingles, cand.n_shingles)
-        same_source = bool(source) and cand.source == source
+        same_source = source not in ("", UNKNOWN_SOURCE) and cand.source == source
         if _passes(j, c, fp.n_shingles, cand.n_shingles, same_source, config):
             matches.append(Match(cand.article_id, cand.story_id, j, c))
     if not matches:

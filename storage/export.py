@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dedupe import DedupeConfig, fingerprint_many
+from dedupe.decide import UNKNOWN_SOURCE
 from dedupe.offline import check_line_length
 from storage.connection import Store
 from storage.retention import chunked, seen_field
@@ -160,7 +161,7 @@ def parse_article_line(line: str, lineno: int, make_id: Callable[[str], str]) ->
         if not isinstance(obj.get(name), str) or not obj[name].strip():
             raise InputError(f"line {lineno}: {name!r} is required (a non-empty string)")
     canonical = obj.get("canonical_url") or obj["url"]
-    source = obj.get("source") or obj.get("site_name") or "import"
+    source = obj.get("source") or obj.get("site_name") or UNKNOWN_SOURCE
     for name in ("id", "canonical_url", "source", "title", "language", "site_name", "guid"):
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise InputError(f"line {lineno}: {name!r} must be a string")

@@ -70,6 +70,18 @@ def test_same_outlet_template_does_not_glue(briefings: tuple[str, str]) -> None:
     assert jaccard < CONFIG.same_source_threshold
 
 
+def test_articles_without_an_outlet_are_not_one_outlet(briefings: tuple[str, str]) -> None:
+    """`wirewatch import` files a line without a source under "import", which stands for no
+    outlet: the same-outlet rule does not apply, as between `wirewatch cluster` lines without one."""
+    from dedupe.decide import UNKNOWN_SOURCE
+
+    monday, tuesday = (fingerprint(b, None, CONFIG) for b in briefings)
+    for source in ("", UNKNOWN_SOURCE):
+        got = decide(tuesday, [candidate("b1", "s1", monday, source=source)], CONFIG, source=source,
+                     published=T0 + 86400)
+        assert got.story_id == "s1", source
+
+
 def test_same_outlet_reposting_a_story_still_joins(original: str) -> None:
     fp = fingerprint(original, None, CONFIG)
     decision = decide(fp, [candidate("a1", "s1", fp, source="ap")], CONFIG, source="ap", published=T0)
