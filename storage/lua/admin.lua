@@ -46,8 +46,8 @@ local function drop_topic(t, sid)
 end
 
 -- A story's derived fields rebuilt from its members, replaying commit.lua's rules in member time
--- order (representative: the first member, replaced by a copy over 15% longer filed within six
--- hours of it), and its index entries brought in line: added where it now belongs, removed where
+-- order (representative: the current one while it is a member, else the first member, replaced
+-- by a copy over 15% longer filed within six hours of it), and its index entries brought in line: added where it now belongs, removed where
 -- it no longer has a member (an outlet, a topic). Returns size, title, previous headline.
 local function rebuild(sid)
   local skey = p .. ':story:' .. sid
@@ -75,6 +75,13 @@ local function rebuild(sid)
       end
       if origin == '' and f[4] and f[4] ~= '' then origin = f[4] end
     end
+  end
+  -- a representative that is still a member stays: ingest chose it in arrival order, which the
+  -- replay (in member time order) cannot see, and a split of other members must not change it
+  local kept = redis.call('HMGET', skey, 'rep', 'rep_len')
+  if kept[1] and kept[1] ~= '' and kept[1] ~= rep and redis.call('ZSCORE', skey .. ':members', kept[1]) then
+    rep, rep_len = kept[1], tonumber(kept[2] or '0') or 0
+    rep_title = redis.call('HGET', p .. ':article:' .. rep, 'title') or ''
   end
   local rep_text = rep and redis.call('HGET', p .. ':article:' .. rep, 'text') or ''
   local size = #members / 2

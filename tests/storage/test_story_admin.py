@@ -161,3 +161,32 @@ def test_merge_names_the_roots_it_merged(store: Store) -> None:
     # a split naming an article twice moves it once
     fresh = split_story(store, c, ["m2", "m2"], now=NOW)
     assert assert_serving_consistent(store)[fresh] == ["m2"]
+
+
+def test_a_split_keeps_a_representative_chosen_in_arrival_order(store: Store) -> None:
+    """Ingest picks the representative as articles arrive: a long copy published late but stored
+    first stays it when an unrelated member is split out (the replay in published-time order
+    picked the earliest-published short copy, and announced a headline change)."""
+    from dataclasses import replace
+
+    from dedupe import fingerprint
+    from tests.storage.test_story_index import record
+
+    index = StoryIndex(store, CFG)
+    text = body(61)
+    long_text = text + " " + body(62, 150)
+
+    def add_at(aid: str, words: str, published: float, title: str) -> str:
+        rec = replace(record(aid, words, source=f"outlet-{aid}", title=title), published=published)
+        return story_of(index.add(rec, fingerprint(words, None, CFG), now=NOW))
+
+    sid = add_at("r1", long_text, NOW + 7 * 3600, "Long evening version")
+    assert add_at("r2", text, NOW, "Morning wire") == sid
+    assert add_at("r3", text + " Noon.", NOW + 3600, "Noon copy") == sid
+    k = store.keys
+    assert store.text.hget(k.story(sid), "rep") == "r1"
+    before = store.text.xlen(k.events)
+    split_story(store, sid, ["r3"], now=NOW + 60)
+    assert store.text.hmget(k.story(sid), "rep", "title") == ["r1", "Long evening version"]
+    assert "story.headline_changed" not in [f["type"] for _, f in store.text.xrange(k.events)][before:]
+    assert_serving_consistent(store)
