@@ -208,6 +208,11 @@ def _parse_source(entry: Any, index: int, seq: Any, where: str, topics: Mapping[
     low, high = bounds["min_every"], bounds["max_every"]
     if low is not None and high is not None and low > high:
         bad("min_every", f"must not be more than max_every ({entry['min_every']!r} > {entry['max_every']!r})")
+    # the adaptive interval starts at `every` and moves between the two: outside them, one loses
+    elif low is not None and every < low:
+        bad("min_every", f"is more than every ({entry['min_every']!r} > {every}s)")
+    elif high is not None and every > high:
+        bad("max_every", f"is less than every ({entry['max_every']!r} < {every}s)")
     src_topics = _str_list(entry.get("topics"))
     if src_topics is None:
         bad("topics", "must be a list of topic names")

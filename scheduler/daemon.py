@@ -26,7 +26,7 @@ import signal
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ import redis
 
 from crawlers.runs import SourceRun
 from crawlers.sources import Source, SourcesConfig, load_sources, source_from_json, source_to_json
+from scheduler.backend import next_cron_time
 from scheduler.outage import Outage
 from storage import heartbeats
 from storage.connection import Store, ensure_schema
@@ -47,6 +48,7 @@ from storage.retention import (
     claim_sweep,
     sweep,
 )
+from storage.source_state import load_states
 from storage.work_queue import Claimed, Leader, WorkQueue
 from wirewatch.errors import ConfigError, StoreUnavailable
 from wirewatch.settings import Settings
@@ -60,6 +62,11 @@ CRAWLER_STOP_SECONDS = 5.0
 # At a stop, a sweep in progress ends at its next batch (one script call): wait this long for it.
 SWEEP_STOP_SECONDS = 5.0
 _STORE_ERRORS = (redis.RedisError, StoreUnavailable)
+
+
+def _schedule(source: Source) -> tuple[Any, ...]:
+    """What decides when a source runs: a change of it may bring the next run forward."""
+    return source.every, source.cron, source.min_every, source.max_every
 
 
 @dataclass
@@ -212,37 +219,60 @@ class Daemon:
         except ConfigError as exc:
             log.error("sources file rejected, keeping the running config: %s", exc)
             return False
+        if not fresh.sources and self.sources.sources:
+            # an editor or a deploy tool that truncates before it writes: taken as it stands, it
+            # would drop every source's next-run time and refetch them all when the file is back
+            log.error("sources file %s lists no source (a save in progress?); keeping the running config",
+                      self.sources.path)
+            return False
         old = {s.name: s for s in self.sources.sources}
         new = {s.name: s for s in fresh.sources}
         added = sorted(set(new) - set(old))
         removed = sorted(set(old) - set(new))
-        changed = sorted(n for n in set(new) & set(old) if new[n] != old[n])
+        # what the entry says, not where: a line added above an entry changes its line number only
+        changed = sorted(n for n in set(new) & set(old) if replace(new[n], line=None) != replace(old[n], line=None))
+        rescheduled = sorted(n for n in changed if _schedule(new[n]) != _schedule(old[n]))
         self.sources = fresh
         if self.backend is not None:
             self.backend.topics = dict(fresh.topics)
         log.info("sources reloaded: %d added %s, %d removed %s, %d changed %s", len(added), added,
                  len(removed), removed, len(changed), changed)
-        self.sync_due(changed=changed)
+        self.sync_due(changed=rescheduled)
         return True
 
     def sync_due(self, *, changed: list[str] = ()) -> None:  # type: ignore[assignment]
-        """Keep the due set in step with the config: new sources get a first run soon (spread),
-        removed or disabled ones leave, changed ones are not left waiting past their new interval.
-        Existing next-run times are kept, so a restart neither refetches all nor forgets one."""
+        """Keep the due set in step with the config: new sources get a first run soon (spread; a
+        cron source at its next fire time), removed or disabled ones leave, and a source whose
+        schedule changed (``changed``) is not left waiting past its new interval, unless it is
+        paused or running (its run sets the next time). Existing next-run times are kept, so a
+        restart neither refetches all nor forgets one."""
         now = time.time()
         key = self.store.keys.sources_due
         current = dict(self.store.text.zrange(key, 0, -1, withscores=True))
         enabled = {s.name: s for s in self.sources.sources if s.enabled}
+        pulled = [n for n in changed if n in enabled and n in current]
+        states = load_states(self.store, pulled) if pulled else {}
         pipe = self.store.text.pipeline(transaction=False)
         for name in set(current) - set(enabled):
             pipe.zrem(key, name)
         for i, (name, source) in enumerate(sorted(enabled.items())):
             if name not in current:
+                first = next_cron_time(source.cron, now) if source.cron else None
                 spread = random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2)) if i else 0.0
-                pipe.zadd(key, {name: now + spread}, nx=True)
-            elif name in changed and current[name] > now + source.every:
-                pipe.zadd(key, {name: now + random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2))})
+                pipe.zadd(key, {name: first or now + spread}, nx=True)
+            elif name in states and not states[name].paused and not self._running(name):
+                due = next_cron_time(source.cron, now) if source.cron else None
+                if due is None and current[name] > now + source.every:
+                    due = now + random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2))
+                if due is not None:
+                    pipe.zadd(key, {name: due})
         pipe.execute()
+
+    def _running(self, name: str) -> bool:
+        """``name`` was dispatched to a worker after its last run landed: its next-run time is the
+        lease, and its run will set the next one (pulling it forward would run it twice)."""
+        dispatched, last_run = self.store.text.hmget(self.store.keys.source(name), "dispatched_at", "last_run")
+        return dispatched is not None and (last_run is None or float(dispatched) > float(last_run))
 
     # -- the jobs
     def _jobs_payload(self) -> dict[str, dict[str, Any]]:

@@ -40,6 +40,7 @@ p:events                               stream  story lifecycle events (story.cre
                                                .split, ...; wirewatch/api/README.md) and the raw
                                                story.updated / article.added
 p:source:<name>                        hash    per-source state (validators, errors, last run;
+                                               dispatched_at: when last queued;
                                                generation: bumped by every write, so a run's
                                                write made from a stale read is refused)
 p:sources:due                          zset    source name -> next run timestamp

@@ -23,9 +23,13 @@ from storage.connection import Store
 from storage.keys import LEADER_TTL, QUEUE_GROUP, QUEUE_VISIBILITY
 
 _DISPATCH = """
--- KEYS: due zset; ARGV: now, lease, max. Returns the names whose time has come, leased.
+-- KEYS: due zset; ARGV: now, lease, max, prefix. Returns the names whose time has come, leased;
+-- each source's state records when (`dispatched_at`), so a reload can tell a lease from a schedule.
 local names = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, n in ipairs(names) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), n) end
+for _, n in ipairs(names) do
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), n)
+  redis.call('HSET', ARGV[4] .. ':source:' .. n, 'dispatched_at', ARGV[1])
+end
 return names
 """
 _RENEW = """
@@ -62,7 +66,8 @@ class WorkQueue:
     def dispatch_due(self, now: float, jobs: dict[str, dict[str, Any]], *, lease: float, limit: int = 500) -> list[str]:
         """Enqueue the sources that are due (``jobs``: name -> job payload). Names in the due set
         without a payload (removed from the config) are dropped from it."""
-        names: list[str] = self._dispatch(keys=[self.store.keys.sources_due], args=[now, lease, limit])
+        names: list[str] = self._dispatch(keys=[self.store.keys.sources_due],
+                                          args=[repr(now), lease, limit, self.store.keys.prefix])
         if not names:
             return []
         pipe = self.store.text.pipeline(transaction=False)

@@ -105,6 +105,8 @@ def test_url_patterns() -> None:
     ("min_every: -100", "min_every", "at least 30s"),
     ("min_every: 2h\n    max_every: 1h", "min_every", "must not be more than max_every"),
     ('follow: "[[[invalid"', "follow", "not a CSS selector"),
+    ("every: 30s\n    min_every: 2m", "min_every", "is more than every"),
+    ("every: 10m\n    max_every: 5m", "max_every", "is less than every"),
     ('headers: {"X Bad": "v"}', "headers", "is not a header name"),
     ('headers: {"X-Ok": "a\\r\\nInjected: 1"}', "headers", "holds a line break"),
 ])
