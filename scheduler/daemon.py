@@ -271,8 +271,7 @@ class Daemon:
     def _running(self, name: str) -> bool:
         """``name`` was dispatched to a worker after its last run landed: its next-run time is the
         lease, and its run will set the next one (pulling it forward would run it twice)."""
-        dispatched, last_run = self.store.text.hmget(self.store.keys.source(name), "dispatched_at", "last_run")
-        return dispatched is not None and (last_run is None or float(dispatched) > float(last_run))
+        return load_states(self.store, [name])[name].running
 
     # -- the jobs
     def _jobs_payload(self) -> dict[str, dict[str, Any]]:

@@ -32,6 +32,12 @@ class SourceState:
     interval: float | None = None  # the adaptive polling interval in force
     last_new_at: float | None = None
     avg_gap: float | None = None
+    dispatched_at: float | None = None  # when the leader last queued a run of it
+
+    @property
+    def running(self) -> bool:
+        """Queued or running since its last run landed (its next-run time is then the lease)."""
+        return self.dispatched_at is not None and (self.last_run is None or self.dispatched_at > self.last_run)
 
     @classmethod
     def from_hash(cls, name: str, rec: dict[str, str]) -> SourceState:

@@ -412,15 +412,18 @@ def status(ctx: click.Context, sources_path: str | None, as_json: bool) -> None:
             state = "disabled"
         elif st.paused:
             state = "paused"
+        elif st.running:
+            state = "running"
         elif st.consecutive_failures:
             state = "failing"
         elif st.flags.strip():
             state = st.flags.split()[0]  # quiet (no new articles for long) or layout (empty extractions)
         else:
             state = "ok" if st.last_success else "new"
+        next_run = "-" if st.running else ago(st.next_run)  # while it runs, its run sets the next time
         click.echo(
             f"{s.name:<28} {state:<8} {ago(st.last_success):>13} {st.consecutive_failures:>5} "
-            f"{st.last_new:>4} {st.last_duplicates:>4} {ago(st.next_run):>10}  {st.last_error[:60]}"
+            f"{st.last_new:>4} {st.last_duplicates:>4} {next_run:>10}  {st.last_error[:60]}"
         )
 
 

@@ -103,3 +103,30 @@ def test_a_new_cron_source_first_runs_at_its_time(tmp_path: Path, settings: Sett
     assert daemon.maybe_reload()
     expected = next_cron_time("0 3 * * *", now)
     assert expected is not None and _due(store)["nightly"] == pytest.approx(expected, abs=5)
+
+
+def test_status_shows_a_dispatched_source_as_running(
+    tmp_path: Path, settings: Settings, store: Store, cli_env: dict[str, str],
+) -> None:
+    """Not `ok` with a next run in 15 minutes (the lease): `running`, next run `-`."""
+    from click.testing import CliRunner
+
+    from storage.source_state import record_run
+    from wirewatch.cli import main
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(SOURCES)
+    _daemon(path, settings, store)
+    now = time.time()
+    store.text.zadd(store.keys.sources_due, {"alpha": now - 1})
+    WorkQueue(store, "w").dispatch_due(now, {"alpha": {"name": "alpha"}}, lease=900)
+
+    def line(name: str) -> list[str]:
+        out = CliRunner().invoke(main, ["status", "--sources", str(path)], env=cli_env, catch_exceptions=False).stdout
+        return next(r for r in out.splitlines() if r.startswith(name)).split()
+
+    row = line("alpha")
+    assert row[1] == "running" and row[6] == "-", row
+    assert line("beta")[1] == "new"
+    record_run(store, "alpha", {"last_run": now + 1, "last_success": now + 1}, next_run=now + 3600)  # landed
+    assert line("alpha")[1] == "ok"
