@@ -12,6 +12,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from crawlers.extract_pool import ExtractPool
@@ -113,5 +114,10 @@ def test_closing_an_idle_pool_lets_its_workers_exit_on_their_own() -> None:
     workers = list(pool._executor()._processes.values())
     pool.close()
     for proc in workers:
-        proc.join(30)
+        # the executor's own thread joins its workers too: whichever reaps the process first sets
+        # its exit code, and the other's join returns at once with None (ECHILD). So wait for the
+        # code rather than trust one join.
+        deadline = time.monotonic() + 30
+        while proc.exitcode is None and time.monotonic() < deadline:
+            proc.join(0.1)
         assert proc.exitcode == 0, "an idle worker was killed"
