@@ -260,18 +260,13 @@ class Daemon:
                 first = next_cron_time(source.cron, now) if source.cron else None
                 spread = random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2)) if i else 0.0
                 pipe.zadd(key, {name: first or now + spread}, nx=True)
-            elif name in states and not states[name].paused and not self._running(name):
+            elif name in states and not states[name].paused and not states[name].running:
                 due = next_cron_time(source.cron, now) if source.cron else None
                 if due is None and current[name] > now + source.every:
                     due = now + random.uniform(0, min(FIRST_RUN_SPREAD, source.every / 2))
                 if due is not None:
                     pipe.zadd(key, {name: due})
         pipe.execute()
-
-    def _running(self, name: str) -> bool:
-        """``name`` was dispatched to a worker after its last run landed: its next-run time is the
-        lease, and its run will set the next one (pulling it forward would run it twice)."""
-        return load_states(self.store, [name])[name].running
 
     # -- the jobs
     def _jobs_payload(self) -> dict[str, dict[str, Any]]:

@@ -142,14 +142,7 @@ if op == 'merge' then
   -- the operator joined them, so they are no longer kept apart; whatever the merged-away story was
   -- kept apart from, the merged story now is
   redis.call('SREM', p .. ':story:' .. story .. ':apart', other)
-  for _, o in ipairs(redis.call('SMEMBERS', okey .. ':apart')) do
-    redis.call('SREM', p .. ':story:' .. o .. ':apart', other)
-    if o ~= story then
-      redis.call('SADD', p .. ':story:' .. story .. ':apart', o)
-      redis.call('SADD', p .. ':story:' .. o .. ':apart', story)
-    end
-  end
-  redis.call('DEL', okey .. ':apart')
+  carry_apart(p, other, story)
   redis.call('HSET', okey, 'parent', story, 'merged_at', now)
   local size, title, previous = rebuild(story)
   emit('type', 'story.merged', 'story', story, 'merged', other, 'size', size, 'by', 'operator')

@@ -101,17 +101,7 @@ local function commit(a, index)
       if (redis.call('HGET', skey, 'origin') or '') == '' and of[4] and of[4] ~= '' then
         redis.call('HSET', skey, 'origin', of[4])
       end
-      -- what r was kept apart from (an operator split), root now is: so a story later in this
-      -- loop that r was split from is refused by the check above, as one split from root is
-      local rapart = okey .. ':apart'
-      for _, o in ipairs(redis.call('SMEMBERS', rapart)) do
-        redis.call('SREM', p .. ':story:' .. o .. ':apart', r)
-        if o ~= root then
-          redis.call('SADD', p .. ':story:' .. root .. ':apart', o)
-          redis.call('SADD', p .. ':story:' .. o .. ':apart', root)
-        end
-      end
-      redis.call('DEL', rapart)
+      carry_apart(p, r, root)  -- a story later in this loop that r was split from is refused above
       redis.call('HSET', okey, 'parent', root, 'merged_at', now)
       redis.call('ZREM', p .. ':stories:updated', r)
       merged[#merged + 1] = r

@@ -19,6 +19,21 @@ local function find(p, story, compress)
   return cur
 end
 
+-- `other` is merged into `root`: what `other` was kept apart from (an operator split), `root` now
+-- is, and `other`'s own set goes. Ingest merges (commit.lua) and operator merges (admin.lua) both
+-- call it, so a story later merged that `other` was split from is refused as one split from root.
+local function carry_apart(p, other, root)
+  local okey = p .. ':story:' .. other .. ':apart'
+  for _, o in ipairs(redis.call('SMEMBERS', okey)) do
+    redis.call('SREM', p .. ':story:' .. o .. ':apart', other)
+    if o ~= root then
+      redis.call('SADD', p .. ':story:' .. root .. ':apart', o)
+      redis.call('SADD', p .. ':story:' .. o .. ':apart', root)
+    end
+  end
+  redis.call('DEL', okey)
+end
+
 -- Candidates come from the newest MAX_PER_BUCKET articles of an LSH bucket (query.lua walks each
 -- band's chain that far). A wire story reprinted by eighty outlets fills all its buckets with its
 -- own members: verifying the newest few decides as well as verifying all, and keeps an article's
