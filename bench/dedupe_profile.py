@@ -49,15 +49,17 @@ _MARKS: list[tuple[str, str, str]] = [
     ("local function query(a, readonly)\n", "", "  MARK('arguments (cjson payload, ARGV)')\n"),
     ("if mode == 'commit' then return commit(a, nil) end\n",
      "if mode == 'commit' then MARK('arguments (cjson payload, ARGV)') end\n", ""),
-    ("  local cells, tags = lsh_cells(p, a.slots, readonly)\n", "  MARK('query: exists + exact hash')\n",
-     "  MARK('query: cells (unpack, size check)')\n"),
-    ("  local heads = lsh_heads(p, cells, tags)\n", "", "  MARK('query: BITFIELD GET')\n"),
+    ("  local number, heads\n", "  MARK('query: exists + exact hash')\n", ""),
+    ("  local cells, tags = lsh_cells(p, a.slots)\n", "", "  MARK('claim: cells (unpack, size check)')\n"),
+    ("  local heads = lsh_claim(p, cells, tags, number)\n", "", "  MARK('claim: BITFIELD SET')\n"),
+    ("  lsh_write_record(p, number, heads, record_fields(a))\n", "", "  MARK('claim: record')\n"),
     ("  local splits = redis.call('SMEMBERS', p .. ':split:' .. aid)\n", "  MARK('query: walk chains')\n", ""),
-    ("  return out, {cells = cells, tags = tags, heads = heads}, #splits\n", "  MARK('query: splits, reply')\n", ""),
-    ("  local number = lsh_next_number(p)\n", "  MARK('commit: start')\n", ""),
-    ("  local prev, raw = lsh_claim(p, cells, tags, number)\n", "", "  MARK('commit: BITFIELD SET')\n"),
-    ("  local created = 0\n", "  MARK('commit: re-check, index record')\n", ""),
-    ("  -- the article itself\n", "  MARK('commit: story target, merges')\n", ""),
+    ("    return out, {number = number}\n", "    MARK('query: splits')\n", ""),
+    ("  -- the claim stays open until", "  MARK('query: splits')\n", ""),
+    ("  return out\nend", "  MARK('query: pending mark, reply')\n", ""),
+    ("  local created = 0\n", "  MARK('commit: start')\n", ""),
+    ("  -- adoption notes: stories left", "  MARK('commit: target check')\n", ""),
+    ("  -- the article itself\n", "  MARK('commit: adoption, merges')\n", ""),
     ("  -- the story record: read once", "  MARK('commit: article hash, sets')\n", ""),
     ("  redis.call('HSET', skey, unpack(upd))\n", "  MARK('commit: story fields (cjson)')\n", ""),
     ("  local sev = p .. ':events'\n", "  MARK('commit: story write, topic sets')\n", ""),
@@ -68,7 +70,7 @@ _MARKS: list[tuple[str, str, str]] = [
 ]
 
 
-# Early returns of the commit (article stored meanwhile, index resized, heads moved): their sections
+# Early returns of the commit (article stored meanwhile, index resized, story gone): their sections
 # are flushed too. FLUSH empties what it wrote, so a second one on the way out adds nothing.
 _EARLY_RETURNS = ["return {'retry'}", "return {'layout'}", "return {'exists', find(p, redis.call("]
 

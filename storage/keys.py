@@ -157,6 +157,11 @@ class Keys:
     def lsh_record_prefix(self) -> str:
         return f"{self.prefix}:lsh:rec:"
 
+    def lsh_pending(self, number: int) -> str:
+        """string, with a TTL: index place ``number`` is claimed by a query whose commit has not
+        run yet; holds the stories other commits left for it to merge (query.lua, commit.lua)."""
+        return f"{self.prefix}:lsh:pending:{number}"
+
     # -- schema 1's dedupe index: read (then deleted) by the migration to schema 2 only
     def legacy_lsh_band(self, band: int) -> str:
         """The prefix of one band's bucket hashes (``p:lsh:<band>:<shard>``)."""

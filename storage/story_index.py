@@ -1,12 +1,17 @@
 """The shared, Redis-resident dedupe index and story assignment: two round trips per article.
 
-1. ``query.lua`` returns what the pure decision needs (exact-duplicate hit, LSH candidates with
-   their signatures and root stories, stories the article was split out of). An article with no
+1. ``query.lua`` claims the article's place in the index (its number, its LSH cells, its record)
+   and returns what the pure decision needs (exact-duplicate hit, LSH candidates with their
+   signatures and root stories, stories the article was split out of). An article with no
    candidate at all (most of them: a new story) is committed in that same call, as a new story.
 2. ``dedupe.decide`` picks the story in Python (pure, the same code ``wirewatch cluster`` runs).
-3. ``commit.lua`` writes the article, its index entries, the story (opened, joined or merged) and
-   the events atomically, unless a concurrent worker indexed a new candidate in between: then it
-   writes nothing and we go round again (optimistic concurrency, rare in practice).
+3. ``commit.lua`` writes the article, the story (opened, joined or merged) and the events
+   atomically.
+
+Because the place is claimed at query time, of two near-duplicates indexed at once by two workers
+the later one's query always sees the earlier one, committed or not: no re-check, no retry. A
+candidate claimed but not committed yet is *pending*; if the decision matches it, the commit
+leaves its story on the pending claim, and the pending article's commit merges it (adoption).
 
 The three are one script (``dedupe.lua`` dispatches), with ``lib.lua``'s union-find in front.
 
@@ -25,7 +30,7 @@ from typing import Any
 import redis
 from redis.cluster import RedisCluster
 
-from dedupe import Candidate, Decision, DedupeConfig, Fingerprint, Match, decide
+from dedupe import Candidate, DedupeConfig, Fingerprint, Match, decide
 from storage.connection import Store
 from storage.lsh import cells, cells_many, ensure_layout
 from storage.scripts import lua
@@ -35,6 +40,9 @@ from wirewatch.errors import StoreUnavailable
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 8
+# The story id query.lua gives a pending candidate (claimed by another worker's query, not yet
+# committed): '~' and its index number. No real story id starts with it.
+PENDING = "~"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,23 +112,38 @@ class StoryIndex:
         now: float | None = None,
     ) -> list[Assignment]:
         """``add`` for a batch, in order, with two round trips per round: every query in one
-        pipeline, then every commit in one pipeline. An article whose commit finds a candidate its
-        query did not see (another worker, or an earlier article of this batch) goes round again."""
+        pipeline, then every commit in one pipeline. An article whose commit finds the story it
+        chose gone (expired or deleted meanwhile) is asked again."""
         now = time.time() if now is None else now
         results: list[Assignment | None] = [None] * len(items)
         trips = [0] * len(items)
+        numbers: dict[int, str] = {}  # the index place each article's query claimed
         waves = _waves([fp.bands for _, fp, _ in items])
-        for _ in range(MAX_RETRIES):
-            buckets = cells_many([fp.bands for _, fp, _ in items], self.slots)
-            try:
-                for wave in waves:
-                    todo = [i for i in wave if results[i] is None]
-                    if todo:
-                        self._add_wave(items, todo, buckets, results, trips, now)
-                return [r for r in results if r is not None]
-            except _Resized:
-                self._slots = None  # `wirewatch reindex` changed the table: read its size again
-        raise StoreUnavailable("the dedupe index kept being resized; giving up for now")
+        try:
+            for _ in range(MAX_RETRIES):
+                buckets = cells_many([fp.bands for _, fp, _ in items], self.slots)
+                try:
+                    for wave in waves:
+                        todo = [i for i in wave if results[i] is None]
+                        if todo:
+                            self._add_wave(items, todo, buckets, results, trips, numbers, now)
+                    return [r for r in results if r is not None]
+                except _Resized:
+                    self._slots = None  # `wirewatch reindex` changed the table: read its size again
+            raise StoreUnavailable("the dedupe index kept being resized; giving up for now")
+        except StoreUnavailable:
+            self._release([n for i, n in numbers.items() if results[i] is None])
+            raise
+
+    def _release(self, numbers: list[str]) -> None:
+        """Let go of claims that will not be committed (the batch failed), so other workers stop
+        counting them as pending candidates; best effort: Redis may be what failed."""
+        if not numbers:
+            return
+        try:
+            self.store.text.delete(*(self.store.keys.lsh_pending(int(n)) for n in numbers))
+        except (redis.RedisError, redis.exceptions.RedisClusterException):
+            log.debug("could not release %d index claims; they lapse on their own", len(numbers))
 
     def _add_wave(
         self,
@@ -129,6 +152,7 @@ class StoryIndex:
         buckets: list[bytes],
         results: list[Assignment | None],
         trips: list[int],
+        numbers: dict[int, str],
         now: float,
     ) -> None:
         heads = {i: self._head(items[i][0], items[i][1], buckets[i], now) for i in pending}
@@ -138,7 +162,8 @@ class StoryIndex:
                 break
             try:
                 with timing.timed("store"):
-                    replies = self._run([["query", *heads[i], "", "", "", "", *tails[i]] for i in pending])
+                    replies = self._run([["query", *heads[i], numbers.get(i, ""), "", "", "", "", *tails[i]]
+                                         for i in pending])
                 plans = []
                 resized = False
                 for i, reply in zip(pending, replies, strict=True):
@@ -150,6 +175,8 @@ class StoryIndex:
                     elif reply[0] == b"ok":  # no candidate: committed at once as a new story
                         results[i] = Assignment("created", items[i][0].id, reply[1].decode(), round_trips=trips[i])
                     else:
+                        if reply[0] == b"cands":
+                            numbers[i] = reply[1].decode()
                         with timing.timed("dedupe"):
                             plans.append((i, self._plan(reply, items[i][0], items[i][1])))
                 if not plans:
@@ -159,14 +186,14 @@ class StoryIndex:
                     break
                 with timing.timed("store"):
                     committed = self._run([
-                        ["commit", *heads[i], known, decision.story_id or "", " ".join(decision.merge),
-                         _evidence(best), *tails[i]]
-                        for i, (decision, known, best) in plans
+                        ["commit", *heads[i], numbers.get(i, ""), plan.target, " ".join(plan.merge),
+                         _evidence(plan.best), " ".join(plan.adopt), *tails[i]]
+                        for i, plan in plans
                     ])
             except redis.RedisError as exc:
                 raise StoreUnavailable(f"Redis at {self.store.description}: {exc}") from exc
             pending = []
-            for (i, (_, _, best)), result in zip(plans, committed, strict=True):
+            for (i, plan), result in zip(plans, committed, strict=True):
                 trips[i] += 1
                 status = result[0].decode()
                 if status == "layout":
@@ -176,6 +203,7 @@ class StoryIndex:
                 elif status == "exists":
                     results[i] = Assignment("exists", items[i][0].id, result[1].decode(), round_trips=trips[i])
                 else:
+                    best = plan.best
                     results[i] = Assignment(
                         "created" if result[2] == b"1" else "joined", items[i][0].id, result[1].decode(),
                         tuple(result[3].decode().split()) if result[3] else (),
@@ -201,20 +229,31 @@ class StoryIndex:
             self._script(args=args, client=pipe)
         return list(pipe.execute())
 
-    def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint
-              ) -> tuple[Decision, str | bytes, Match | None]:
-        """The decision for one query reply, and the candidate ids the commit re-checks."""
+    def _plan(self, reply: list[Any], article: ArticleRecord, fp: Fingerprint) -> _Plan:
+        """What the commit is to do with one query reply."""
         if reply[0] == b"exact":
             # the same text from another URL or outlet: a reprint, so it joins its twin's story
             twin, story = reply[1].decode(), reply[2].decode()
             match = Match(twin, story, 1.0, 1.0)
-            return Decision(story, (), (match,)), "*", match
+            return _Plan(story, (), (), match)
         candidates, excluded = self._parse_candidates(reply)
         decision = decide(fp, candidates, self.config, source=article.source, published=article.published,
                           exclude_stories=excluded)
         best = decision.matches[0] if decision.matches else None
-        # the heads token: the commit retries if any of the article's buckets moved past it
-        return decision, reply[1], best
+        # a pending candidate's pseudo story ('~<number>') is adopted: its commit merges ours
+        chosen = (decision.story_id,) if decision.story_id else ()
+        adopt: list[str] = []
+        for story in chosen + decision.merge:
+            if story.startswith(PENDING):
+                member = next(m.article_id for m in decision.matches if m.story_id == story)
+                adopt += [story[len(PENDING):], member]
+        target = decision.story_id if decision.story_id and not decision.story_id.startswith(PENDING) else ""
+        merge = tuple(s for s in decision.merge if not s.startswith(PENDING))
+        if not target and merge:
+            # the best story is pending: join the best committed one instead (the pending article's
+            # commit merges it all)
+            target, merge = merge[0], merge[1:]
+        return _Plan(target, merge, tuple(adopt), best)
 
     def buckets(self, fp: Fingerprint) -> bytes:
         """The index cells of the article's bands, packed into one script argument."""
@@ -277,6 +316,17 @@ class StoryIndex:
             },
             ensure_ascii=False,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A commit's instructions: the story to join ('' = open one), the stories to merge into it,
+    the pending candidates to adopt ("number", "article id", ...), and the best match."""
+
+    target: str
+    merge: tuple[str, ...]
+    adopt: tuple[str, ...]
+    best: Match | None
 
 
 class _Resized(Exception):

@@ -1,68 +1,79 @@
--- Dedupe commit: store the article, index it, assign or open its story, merge stories, and emit
--- events, atomically. Optimistic concurrency: if one of the article's LSH buckets gained an
--- article since the query (another worker indexed a near-duplicate meanwhile), reply {'retry'}
--- and write nothing.
--- `a` holds the call's arguments (dedupe.lua); `a.known` the query's heads token ('*' to skip the
--- re-check, for an exact copy of a stored article); `a.target` the story to join ('' = open a new
--- one); `a.merge` the stories to merge into it (space separated). `index`: the cells and tags
--- the query read in this same call (the fast path: nothing can have changed in between).
--- Reply: {'ok', root story, '1' if created else '0', merged stories} | {'exists', story} | {'retry'}
---        | {'layout'} (the index was resized since the cells were computed; nothing written)
+-- Dedupe commit: store the article, complete its index claim, assign or open its story, merge
+-- stories, and emit events, atomically.
+-- `a` holds the call's arguments (dedupe.lua); `a.number` the article's number from its query's
+-- claim ('' for an exact copy of a stored article, whose query claimed nothing: it claims here);
+-- `a.target` the story to join ('' = open a new one); `a.merge` the stories to merge into it
+-- (space separated); `a.adopt` the pending candidates it matched ("number id" pairs, space
+-- separated). `index`: the claim of the query in this same call (the fast path).
+-- Adoption: a matched candidate that is still pending (claimed by another worker's query, not yet
+-- committed) cannot be joined or merged yet, so this article's story is left on its pending key,
+-- and its own commit merges it (below). Whichever of the two commits runs second sees the other:
+-- a candidate committed meanwhile is merged here directly.
+-- Reply: {'ok', root story, '1' if created else '0', merged stories} | {'exists', story}
+--        | {'retry'} (the story to join is gone: ask again, the claim kept) | {'layout'} (the
+--        index was resized since the cells were computed; nothing written)
 local function commit(a, index)
   local p, now, aid, art = a.prefix, a.now, a.aid, a.art
-  local sig, chash, maxlen, target = a.sig, a.chash, a.maxlen, a.target
+  local chash, maxlen, target = a.chash, a.maxlen, a.target
+  local claimed = a.number ~= ''
 
   -- (the fast path's query has just looked)
   if not index and redis.call('EXISTS', p .. ':article:' .. aid) == 1 then
+    if claimed then redis.call('DEL', pending_key(p, a.number)) end
     return {'exists', find(p, redis.call('HGET', p .. ':article:' .. aid, 'story'))}
   end
-
-  -- the article's number, and its cells pointed at it; the write answers with what they held.
-  -- Unless the query ran in this same call (the fast path), a bucket that gained an article since
-  -- the query (its heads token) means a near-duplicate the decision did not see: the cells are put
-  -- back, nothing else is written, and the caller goes round again.
-  local cells, tags
-  if index then
-    cells, tags = index.cells, index.tags
-  else
-    cells, tags = lsh_cells(p, a.slots)
-    if not cells then return {'layout'} end
-  end
-  local number = lsh_next_number(p)
-  local prev, raw = lsh_claim(p, cells, tags, number)
-  if not index and a.known ~= '*' then
-    local seen = unpack_u32(a.known)
-    for band = 1, #prev do
-      if prev[band] ~= 0 and prev[band] ~= (seen[band] or 0) then
-        lsh_restore(p, cells, raw)
-        return {'retry'}
-      end
-    end
-  end
-
-  -- the record now, with the cells: nothing below may leave cells naming a number without one
-  lsh_write_record(p, number, prev, {time = a.now_raw, id = aid, n_shingles = art.n_shingles, chash = chash,
-    source = art.source, published = art.published or '', sig = sig})
 
   local created = 0
   local root, opened
   if target ~= '' then
     root = find(p, target)
-    if redis.call('EXISTS', p .. ':story:' .. root) == 0 then
-      lsh_restore(p, cells, raw)
-      redis.call('DEL', p .. ':lsh:rec:' .. number)
-      return {'retry'}
-    end
+    if redis.call('EXISTS', p .. ':story:' .. root) == 0 then return {'retry'} end
+  end
+
+  -- the article's place in the index: claimed by its query, or (an exact copy) now
+  local number
+  if index then
+    number = index.number
+  elseif claimed then
+    number = tonumber(a.number)
   else
+    number = lsh_claim_place(a)
+    if not number then return {'layout'} end
+  end
+
+  -- adoption notes: stories left for this article by commits that matched it while it was pending
+  local merge = a.merge
+  if claimed then
+    local notes = redis.call('GETDEL', pending_key(p, number))
+    if notes and notes ~= '' then merge = merge .. notes end
+  end
+
+  if target == '' then
     root = 's' .. aid
     created = 1
     opened = {'id', root, 'first_seen', art.sort_time, 'created', now, 'rep', aid, 'rep_len', art.length,
       'title', art.title, 'origin', art.origin or '', 'topics', '[]', 'outlets', '{}'}
-    -- written with the story's other fields below, in one call, unless a merge reads it first
-    if a.merge ~= '' then
-      redis.call('HSET', p .. ':story:' .. root, unpack(opened))
-      opened = nil
+  end
+
+  -- pending candidates this article matched: merged now if committed meanwhile, else noted
+  local adopt = {}
+  for n, id in string.gmatch(a.adopt, '(%S+)%s+(%S+)') do
+    local story = redis.call('HGET', p .. ':article:' .. id, 'story')
+    if story then
+      merge = merge .. ' ' .. story
+    else
+      adopt[#adopt + 1] = n
     end
+  end
+  for _, n in ipairs(adopt) do
+    -- APPEND keeps the key's TTL; a claim let go (its key expired) gets no note
+    if redis.call('EXISTS', pending_key(p, n)) == 1 then redis.call('APPEND', pending_key(p, n), ' ' .. root) end
+  end
+
+  if opened and string.find(merge, '%S') then
+    -- written with the story's other fields below, in one call, unless a merge reads it first
+    redis.call('HSET', p .. ':story:' .. root, unpack(opened))
+    opened = nil
   end
   local skey = p .. ':story:' .. root
   local mkey = skey .. ':members'
@@ -75,7 +86,7 @@ local function commit(a, index)
 
   -- merges (union): move the other story's members under root, point it at root
   local merged = {}
-  for other in string.gmatch(a.merge, '%S+') do
+  for other in string.gmatch(merge, '%S+') do
     local r = find(p, other)
     local apart = redis.call('SISMEMBER', p .. ':story:' .. root .. ':apart', r) == 1
     if r ~= root and not apart and redis.call('EXISTS', p .. ':story:' .. r) == 1 then

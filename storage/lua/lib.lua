@@ -142,16 +142,22 @@ local function lsh_prev(rec, band)
   return (struct.unpack('<I4', rec.raw, rec.at + 4 * (band - 1)))
 end
 
+-- Per band, the previous article number of the record's bucket: the heads its claim found.
+local function lsh_chain_heads(rec)
+  local heads = {}
+  for band = 1, rec.nbands do heads[band] = lsh_prev(rec, band) end
+  return heads
+end
+
 local function lsh_signature(rec)
   return string.sub(rec.raw, rec.at + 4 * rec.nbands)
 end
 
 -- Point the article's cells at its number `n`. BITFIELD SET answers with what the cells held, so
 -- one call both writes and tells, per band, the previous article of the same bucket (0: none, or
--- the cell belonged to another bucket) for the record's chain; `raw` puts the cells back if the
--- commit then has to retry.
+-- the cell belonged to another bucket): the chain heads, which the record keeps.
 local function lsh_claim(p, offsets, tags, n, tkey)
-  if #offsets == 0 then return {}, {} end
+  if #offsets == 0 then return {} end
   local ops = {}
   for i = 1, #offsets do
     ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', offsets[i], tags[i] * TAG + n
@@ -162,16 +168,7 @@ local function lsh_claim(p, offsets, tags, n, tkey)
     local v = raw[i]
     if math.floor(v / TAG) == tags[i] then prev[i] = v % TAG else prev[i] = 0 end
   end
-  return prev, raw
-end
-
-local function lsh_restore(p, offsets, raw)
-  if #offsets == 0 then return end
-  local ops = {}
-  for i = 1, #offsets do
-    ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', offsets[i], raw[i]
-  end
-  redis.call('BITFIELD', p .. ':lsh:table', unpack(ops))
+  return prev
 end
 
 -- The record of article number `n` (fields of `rec`: time, id, n_shingles, chash, source,

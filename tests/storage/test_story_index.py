@@ -188,29 +188,92 @@ def test_a_big_story_gives_a_bounded_number_of_candidates(store: Store) -> None:
     assert store.text.strlen(store.keys.lsh_table) <= CFG.bands * index.slots * 52 // 8 + 8
 
 
-def test_commit_retries_when_a_near_duplicate_landed_after_its_query(store: Store) -> None:
-    """Optimistic concurrency: a bucket that gained an article after the query (its heads token)
-    sends the commit round again, writing nothing; with nothing new since its query, it goes."""
+def _query(index: StoryIndex, aid: str, text: str, source: str, number: str = "") -> tuple[list, list]:
+    """One worker's query call, as ``add_many`` sends it: the reply and the commit's arguments."""
+    fp = fingerprint(text, None, CFG)
+    head = index._head(record(aid, text, source=source), fp, index.buckets(fp), NOW)
+    return index._script(args=["query", *head, number, "", "", "", ""]), head
+
+
+def _commit(index: StoryIndex, aid: str, text: str, head: list, reply: list) -> list:
+    """The commit ``add_many`` would send for a query reply (its decision made in Python)."""
+    plan = index._plan(reply, record(aid, text), fingerprint(text, None, CFG))
+    return index._script(args=["commit", *head, reply[1].decode(), plan.target, " ".join(plan.merge), "",
+                               " ".join(plan.adopt)])
+
+
+def _stories_of(store: Store, *ids: str) -> set[str]:
+    return {resolve_story(store, get_article(store, a).story) for a in ids}  # type: ignore[union-attr]
+
+
+def test_a_query_claims_its_place_so_a_concurrent_near_duplicate_sees_it_pending(store: Store) -> None:
+    """Claim at query time: the record and cells are written by the query, so a second worker's
+    query of a near-duplicate, before the first one commits, finds it as a pending candidate."""
     index = StoryIndex(store, CFG)
     text = body(8)
+    store.text.sadd(store.keys.split("mine"), "s-elsewhere")  # keeps "mine" off the one-call path
+    mine, _ = _query(index, "mine", text, "a")
+    assert mine[0] == b"cands" and StoryIndex._parse_candidates(mine) == ([], frozenset({"s-elsewhere"}))
+    number = mine[1].decode()
+    assert store.text.exists(store.keys.lsh_record(int(number)), store.keys.lsh_pending(int(number))) == 2
+    theirs, _ = _query(index, "theirs", text + " Another closing line.", "b")
+    (cand,), _ = StoryIndex._parse_candidates(theirs)
+    assert (cand.article_id, cand.story_id) == ("mine", f"~{number}")
+    # a claim let go (its worker died; the key lapsed) is no candidate: nobody waits on it
+    store.text.delete(store.keys.lsh_pending(int(number)))
+    late, _ = _query(index, "late", text + " A third closing line.", "c")
+    assert [c.article_id for c in StoryIndex._parse_candidates(late)[0]] == ["theirs"]
+
+
+def test_a_pending_match_is_adopted_whichever_commit_runs_second(store: Store) -> None:
+    text = body(9)
+    for first in ("mine", "theirs"):
+        store.text.flushdb()
+        index = StoryIndex(store, CFG)
+        store.text.sadd(store.keys.split("mine"), "s-elsewhere")
+        mine, mine_head = _query(index, "mine", text, "a")
+        theirs, theirs_head = _query(index, "theirs", text + " Another closing line.", "b")
+        plan = index._plan(theirs, record("theirs", text), fingerprint(text, None, CFG))
+        assert plan.target == "" and plan.adopt == (mine[1].decode(), "mine")
+        commits = {"mine": lambda: _commit(index, "mine", text, mine_head, mine),
+                   "theirs": lambda: _commit(index, "theirs", text + " Another closing line.", theirs_head, theirs)}
+        second = "theirs" if first == "mine" else "mine"
+        assert commits[first]()[:3] == [b"ok", f"s{first}".encode(), b"1"]
+        reply = commits[second]()
+        # the second commit merges the first one's story: directly ("mine" committed meanwhile),
+        # or from the note "theirs" left on the pending claim
+        assert reply[0] == b"ok" and reply[3] == f"s{first}".encode(), reply
+        assert _stories_of(store, "mine", "theirs") == {f"s{second}"}
+        assert store.text.exists(store.keys.lsh_pending(int(mine[1]))) == 0
+        kinds = [e[1]["type"] for e in store.text.xrange(store.keys.events)]
+        assert kinds.count("story.merged") == 1
+
+
+def test_a_commit_whose_story_went_keeps_its_claim_and_is_asked_again(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(10)
     seed = add(index, "seed", text + " First version.", source="x")
-    fp = fingerprint(text, None, CFG)
-    head = index._head(record("mine", text, source="a"), fp, index.buckets(fp), NOW)
-    query = index._script(args=["peek", *head[:6]])
-    assert [c.article_id for c in StoryIndex._parse_candidates(query)[0]] == ["seed"]
-    token = query[1]
-    target = seed.story_id  # type: ignore[attr-defined]
-    add(index, "theirs", text + " Another closing line.", source="b")  # another worker, meanwhile
-    table = store.raw.get(store.keys.lsh_table)
-    reply = index._script(args=["commit", *head, token, target, "", ""])
-    assert reply == [b"retry"]
+    reply, head = _query(index, "mine", text, "a")
+    number = reply[1].decode()
+    seq = store.text.hget(store.keys.lsh_meta, "seq")
+    # the seed and its story expired meanwhile (its index record stays until the index sweep)
+    store.text.delete(store.keys.story(seed.story_id), store.keys.article("seed"))  # type: ignore[attr-defined]
+    assert _commit(index, "mine", text, head, reply) == [b"retry"]
     assert store.text.exists(store.keys.article("mine")) == 0
-    assert store.raw.get(store.keys.lsh_table) == table  # its cells were put back
-    # with nothing new since its query, the same commit goes through
-    query = index._script(args=["peek", *head[:6]])
-    assert {c.article_id for c in StoryIndex._parse_candidates(query)[0]} == {"seed", "theirs"}
-    reply = index._script(args=["commit", *head, query[1], target, "", ""])
-    assert reply[0] == b"ok" and reply[1].decode() == target
+    # asked again with its number: its own record's chains are walked, nothing claimed twice; no
+    # candidate is left, so that call commits it as a new story
+    again, _ = _query(index, "mine", text, "a", number)
+    assert again[:3] == [b"ok", b"smine", b"1"] and store.text.hget(store.keys.lsh_meta, "seq") == seq
+    assert store.text.hget(store.keys.article("mine"), "lsh_n") == number
+    assert store.text.exists(store.keys.lsh_pending(int(number))) == 0
+
+
+def test_a_failed_batch_lets_go_of_its_claims(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    store.text.sadd(store.keys.split("mine"), "s-elsewhere")
+    reply, _ = _query(index, "mine", body(11), "a")
+    index._release([reply[1].decode()])
+    assert store.text.exists(store.keys.lsh_pending(int(reply[1]))) == 0
 
 
 def test_an_exact_copy_published_outside_the_window_is_judged_as_decide_judges(store: Store) -> None:
