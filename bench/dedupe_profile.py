@@ -58,7 +58,7 @@ _MARKS: list[tuple[str, str, str]] = [
     ("  -- the claim stays open until", "  MARK('query: splits')\n", ""),
     ("  return out\nend", "  MARK('query: pending mark, reply')\n", ""),
     ("  local created = 0\n", "  MARK('commit: start')\n", ""),
-    ("  -- adoption notes: stories left", "  MARK('commit: target check')\n", ""),
+    ("  -- adoption: the stories of the articles", "  MARK('commit: target check')\n", ""),
     ("  -- the article itself\n", "  MARK('commit: adoption, merges')\n", ""),
     ("  -- the story record: read once", "  MARK('commit: article hash, sets')\n", ""),
     ("  redis.call('HSET', skey, unpack(upd))\n", "  MARK('commit: story fields (cjson)')\n", ""),

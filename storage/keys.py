@@ -33,7 +33,14 @@ p:lsh:rec:<n>                          string  index record of article number n:
                                                shingle count, content hash, source, published; per
                                                band the previous article number in the same bucket
                                                (the chain a lookup walks); the packed signature.
-                                               Deleted when the dedupe window passes
+                                               Written by the query's claim; a claim that never
+                                               committed leaves one (its id not stored, or stored
+                                               with another record). Deleted when the dedupe
+                                               window passes
+p:lsh:pending:<n>                      string  article number n is claimed and not committed yet
+                                               (TTL 300 s): the ids of articles whose commits
+                                               matched it meanwhile, for its commit to join or
+                                               merge (adoption)
 p:hash:content                         hash    content hash -> article id (exact duplicates)
 p:split:<article id>                   set     story ids the article must not join again
 p:events                               stream  story lifecycle events (story.created, .merged,

@@ -9,7 +9,8 @@ Layout (``storage/lua/lib.lua`` reads and writes it):
   bucket, ``tag`` the bucket id's low 20 bits, so a cell taken over by another bucket is not
   mistaken for ours (a false tag match, one in a million, only adds a candidate the Jaccard check
   rejects).
-* ``p:lsh:rec:<n>``: article number ``n``'s record: when it was indexed, its id and what a
+* ``p:lsh:rec:<n>``: article number ``n``'s record, written when its query claims the number:
+  when it was indexed (fetched), its id and what a
   candidate needs (shingle count, source, published), its content hash, per band the previous
   article number in the same bucket, and its signature. A bucket is thus a chain, newest first; a
   lookup walks at most ``MAX_PER_BUCKET`` records of it, passes over those outside the dedupe
@@ -19,7 +20,8 @@ Layout (``storage/lua/lib.lua`` reads and writes it):
 
 Why: the previous layout kept each band's buckets as hash fields, 42 reads and 42 writes per
 article, and at ~2 microseconds per call inside a script that was most of the commit's Redis time.
-Here an article costs one ``BITFIELD`` read, one ``BITFIELD`` write and one record. The price:
+Here an article costs one ``BITFIELD`` write, whose reply (the cells' old values) gives the chain
+heads, and one record. The price:
 the table has a fixed size, and when two live buckets share a cell the newer takes it and the
 older bucket's chain is lost for that band (its articles stay findable through the other bands:
 a near-duplicate shares about half of them). Size it at least twice the articles indexed per
@@ -106,7 +108,7 @@ class Layout:
 
 def ensure_layout(store: Store, *, bands: int, slots: int) -> Layout:
     """The index's size as stored, or ``slots`` and ``bands`` when there is no index yet (the
-    first commit writes them: reading writes nothing, so a preview stays a preview). The stored
+    first claim writes them: reading writes nothing, so a preview stays a preview). The stored
     size wins: cells are only found under the size they were written with, so a changed setting
     applies after ``wirewatch reindex``."""
     check_slots(slots)
@@ -192,23 +194,27 @@ def parse_record(raw: bytes) -> tuple[Entry, int]:
 
 
 def live_entries(store: Store, *, batch: int = 500) -> list[Entry]:
-    """Every index record still stored, oldest first (one per article: a rebuild that stopped
-    part-way can have left a second one)."""
+    """The index record of every stored article, oldest first: the one its ``lsh_n`` names (a
+    rebuild that stopped part-way can have left a second one, and a query's claim that never
+    committed leaves one whose id may be stored later with another text); records of articles not
+    stored (claims that never committed, articles deleted) are left out."""
     k = store.keys
     seq, floor = store.text.hmget(k.lsh_meta, "seq", "floor")
-    out: list[Entry] = []
-    seen: set[str] = set()
+    found: list[tuple[int, Entry]] = []
     numbers = range(int(floor or 1), int(seq or 0) + 1)
     for start in range(0, len(numbers), batch):
+        chunk = numbers[start : start + batch]
         pipe = store.raw.pipeline(transaction=False)
-        for n in numbers[start : start + batch]:
+        for n in chunk:
             pipe.get(k.lsh_record(n))
-        for raw in pipe.execute():
-            if raw:
-                entry = parse_record(raw)[0]
-                if entry.article_id not in seen:
-                    seen.add(entry.article_id)
-                    out.append(entry)
+        found += [(n, parse_record(raw)[0]) for n, raw in zip(chunk, pipe.execute(), strict=True) if raw]
+    out: list[Entry] = []
+    for start in range(0, len(found), batch):
+        records = found[start : start + batch]
+        pipe = store.text.pipeline(transaction=False)
+        for _, entry in records:
+            pipe.hget(k.article(entry.article_id), "lsh_n")
+        out += [entry for (n, entry), named in zip(records, pipe.execute(), strict=True) if named == str(n)]
     return out
 
 

@@ -9,9 +9,11 @@
    atomically.
 
 Because the place is claimed at query time, of two near-duplicates indexed at once by two workers
-the later one's query always sees the earlier one, committed or not: no re-check, no retry. A
-candidate claimed but not committed yet is *pending*; if the decision matches it, the commit
-leaves its story on the pending claim, and the pending article's commit merges it (adoption).
+the later one's query always sees the earlier one, committed or not: the commit re-checks nothing.
+A candidate claimed but not committed yet is *pending*; if the decision matches it, the commit
+leaves its article id on the pending claim, and the pending article's commit joins or merges its
+story (adoption). A commit is sent round again only when the story it chose has gone meanwhile
+(expired or deleted): asked again, the article walks its own record's chains, claiming nothing.
 
 The three are one script (``dedupe.lua`` dispatches), with ``lib.lua``'s union-find in front.
 
@@ -131,7 +133,7 @@ class StoryIndex:
                 except _Resized:
                     self._slots = None  # `wirewatch reindex` changed the table: read its size again
             raise StoreUnavailable("the dedupe index kept being resized; giving up for now")
-        except StoreUnavailable:
+        except BaseException:  # Redis gone, a bad signature, an interrupt: nothing of it will commit
             self._release([n for i, n in numbers.items() if results[i] is None])
             raise
 
@@ -212,7 +214,8 @@ class StoryIndex:
             if resized:
                 raise _Resized
         if pending:
-            raise StoreUnavailable(f"dedupe commit for {items[pending[0]][0].id} kept conflicting; giving up for now")
+            aid = items[pending[0]][0].id
+            raise StoreUnavailable(f"dedupe commit for {aid}: the stories it chose kept going; giving up for now")
 
     def _head(self, article: ArticleRecord, fp: Fingerprint, buckets: bytes, now: float) -> list[Any]:
         """ARGV 2-11 of dedupe.lua: where, when, which article and its fields."""
@@ -343,8 +346,9 @@ def _evidence(best: Match | None) -> str:
 
 def _waves(bands: list[tuple[str, ...]]) -> list[list[int]]:
     """Split a batch into waves, in order, so no two articles of one wave share an LSH bucket: an
-    article goes one wave after the latest earlier article it shares a bucket with. Within a wave
-    no query can miss another's commit, so a batch costs two round trips per wave, not per article."""
+    article goes one wave after the latest earlier article it shares a bucket with. An article's
+    query then finds the earlier ones it shares a bucket with committed, not pending, so a batch
+    costs two round trips per wave, not per article."""
     last_wave: dict[tuple[int, str], int] = {}
     waves: list[list[int]] = []
     for i, ids in enumerate(bands):

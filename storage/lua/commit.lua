@@ -6,9 +6,9 @@
 -- (space separated); `a.adopt` the pending candidates it matched ("number id" pairs, space
 -- separated). `index`: the claim of the query in this same call (the fast path).
 -- Adoption: a matched candidate that is still pending (claimed by another worker's query, not yet
--- committed) cannot be joined or merged yet, so this article's story is left on its pending key,
--- and its own commit merges it (below). Whichever of the two commits runs second sees the other:
--- a candidate committed meanwhile is merged here directly.
+-- committed) cannot be joined or merged yet, so this article's id is left on its pending key, and
+-- its own commit joins or merges this article's story (below). Whichever of the two commits runs
+-- second sees the other: a candidate committed meanwhile is joined or merged here directly.
 -- Reply: {'ok', root story, '1' if created else '0', merged stories} | {'exists', story}
 --        | {'retry'} (the story to join is gone: ask again, the claim kept) | {'layout'} (the
 --        index was resized since the cells were computed; nothing written)
@@ -41,33 +41,46 @@ local function commit(a, index)
     if not number then return {'layout'} end
   end
 
-  -- adoption notes: stories left for this article by commits that matched it while it was pending
+  -- adoption: the stories of the articles that left a note on this article's claim (they matched
+  -- it while it was pending), and of the pending candidates this article matched that have
+  -- committed since, are merged; a candidate still pending gets a note (this article's id) instead
   local merge = a.merge
   if claimed then
     local notes = redis.call('GETDEL', pending_key(p, number))
-    if notes and notes ~= '' then merge = merge .. notes end
+    if notes then
+      for id in string.gmatch(notes, '%S+') do
+        local story = redis.call('HGET', p .. ':article:' .. id, 'story')
+        if story then merge = merge .. ' ' .. story end
+      end
+    end
+  end
+  local noted = {}
+  for n, id in string.gmatch(a.adopt, '(%S+)%s+(%S+)') do
+    local f = redis.call('HMGET', p .. ':article:' .. id, 'story', 'lsh_n')
+    if f[1] then
+      if f[2] == n then merge = merge .. ' ' .. f[1] end  -- (else: stored from another claim)
+    else
+      noted[#noted + 1] = n
+    end
   end
 
   if target == '' then
-    root = 's' .. aid
-    created = 1
-    opened = {'id', root, 'first_seen', art.sort_time, 'created', now, 'rep', aid, 'rep_len', art.length,
-      'title', art.title, 'origin', art.origin or '', 'topics', '[]', 'outlets', '{}'}
-  end
-
-  -- pending candidates this article matched: merged now if committed meanwhile, else noted
-  local adopt = {}
-  for n, id in string.gmatch(a.adopt, '(%S+)%s+(%S+)') do
-    local story = redis.call('HGET', p .. ':article:' .. id, 'story')
-    if story then
-      merge = merge .. ' ' .. story
-    else
-      adopt[#adopt + 1] = n
+    -- a story that adoption found is joined: no story opened only to be merged away
+    for other in string.gmatch(merge, '%S+') do
+      local r = find(p, other)
+      if redis.call('EXISTS', p .. ':story:' .. r) == 1 then root = r; break end
+    end
+    if not root then
+      root = 's' .. aid
+      created = 1
+      opened = {'id', root, 'first_seen', art.sort_time, 'created', now, 'rep', aid, 'rep_len', art.length,
+        'title', art.title, 'origin', art.origin or '', 'topics', '[]', 'outlets', '{}'}
     end
   end
-  for _, n in ipairs(adopt) do
+  for _, n in ipairs(noted) do
     -- APPEND keeps the key's TTL; a claim let go (its key expired) gets no note
-    if redis.call('EXISTS', pending_key(p, n)) == 1 then redis.call('APPEND', pending_key(p, n), ' ' .. root) end
+    local key = pending_key(p, n)
+    if redis.call('EXISTS', key) == 1 then redis.call('APPEND', key, ' ' .. aid) end
   end
 
   if opened and string.find(merge, '%S') then

@@ -15,10 +15,12 @@ local removed, stories = 0, 0
 -- per batch, after the loop
 local touched = {}
 
--- drop index record `n` (and its content-hash entry, if it still names the article)
+-- drop index record `n` (and its content-hash entry, if it still names the article: a claim that
+-- never committed can share its id with the article stored later, under another record)
 local function drop_record(n, rec)
   if rec.chash ~= '' and redis.call('HGET', p .. ':hash:content', rec.chash) == rec.id then
-    redis.call('HDEL', p .. ':hash:content', rec.chash)
+    local stored = redis.call('HGET', p .. ':article:' .. rec.id, 'lsh_n')
+    if not stored or tonumber(stored) == tonumber(n) then redis.call('HDEL', p .. ':hash:content', rec.chash) end
   end
   redis.call('DEL', p .. ':lsh:rec:' .. n)
 end

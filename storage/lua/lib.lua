@@ -74,7 +74,7 @@ local function lsh_cells(p, packed, readonly)
 end
 
 -- Per band, the newest article number in this article's bucket: 0 when the cell is empty or holds
--- another bucket (that bucket then owns the cell; ours starts a new chain on commit). Numbers, not
+-- another bucket (that bucket then owns the cell; ours starts a new chain with its claim). Numbers, not
 -- strings, go to redis.call: Redis formats them in C.
 local function lsh_heads(p, offsets, tags)
   if #offsets == 0 then return {} end
@@ -91,18 +91,10 @@ local function lsh_heads(p, offsets, tags)
   return heads
 end
 
--- u32s packed little-endian (record chains, the heads token) and back.
+-- u32s packed little-endian (record chains).
 local function pack_u32(values)
   if #values == 0 then return '' end
   return struct.pack('<' .. string.rep('I4', #values), unpack(values))
-end
-
-local function unpack_u32(packed)
-  local n = math.floor(#packed / 4)
-  if n == 0 then return {} end
-  local v = {struct.unpack('<' .. string.rep('I4', n), packed)}
-  v[n + 1] = nil  -- struct.unpack's last value is the next position
-  return v
 end
 
 -- Header fields are separated by tabs: an article id or source holding a tab, newline or

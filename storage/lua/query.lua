@@ -108,9 +108,12 @@ local function query(a, readonly)
       if not rec then break end
       if rec.time >= min_t and not seen[n] and rec.id ~= aid then
         seen[n] = true
-        local story = redis.call('HGET', p .. ':article:' .. rec.id, 'story')
-        if story then
-          story = find(p, story, not readonly)
+        -- stored with the text this record indexes (a claim that never committed leaves a record
+        -- whose id may be stored later with another text), or still pending
+        local f = redis.call('HMGET', p .. ':article:' .. rec.id, 'story', 'content_hash')
+        local story
+        if f[1] then
+          if f[2] == rec.chash then story = find(p, f[1], not readonly) end
         elseif not readonly and redis.call('EXISTS', pending_key(p, n)) == 1 then
           story = '~' .. n
         end
@@ -131,8 +134,14 @@ local function query(a, readonly)
   if not readonly and #out == 3 and #splits == 0 then
     return out, {number = number}
   end
-  -- the claim stays open until this article's commit
-  if not readonly then redis.call('SET', pending_key(p, number), '', 'PX', PENDING_MS) end
+  -- the claim stays open until this article's commit (asked again: its key may already hold
+  -- notes from other commits, which must stay)
+  if not readonly then
+    local key = pending_key(p, number)
+    if a.number == '' or redis.call('PEXPIRE', key, PENDING_MS) == 0 then
+      redis.call('SET', key, '', 'PX', PENDING_MS)
+    end
+  end
   out[#out + 1] = 'split'
   for _, s in ipairs(splits) do out[#out + 1] = find(p, s, not readonly) end
   return out

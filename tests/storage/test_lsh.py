@@ -160,3 +160,20 @@ def test_ids_and_sources_with_tabs_survive_the_record(store: Store) -> None:
 def test_bands_times_slots_must_fit_one_string() -> None:
     with pytest.raises(ValueError, match="too large"):
         DedupeConfig(num_perm=256, bands=100, index_slots=1 << 20)
+
+
+def test_live_entries_are_the_stored_articles_records_only(store: Store) -> None:
+    """A query's claim that never committed leaves a record: a rebuild leaves it out, and takes
+    the record of the article stored later under the same id."""
+    index = StoryIndex(store, CFG)
+    first, later = body(40, 300), body(41, 300)
+    store.text.sadd(store.keys.split("x"), "s-elsewhere")  # keeps the claim off the one-call path
+    head = index._head(record("x", first), fingerprint(first, None, CFG), index.buckets(fingerprint(first, None, CFG)),
+                       NOW)
+    claim = index._script(args=["query", *head, "", "", "", "", ""])
+    index._release([claim[1].decode()])
+    store.text.delete(store.keys.split("x"))
+    index.add(record("x", later), fingerprint(later, None, CFG), now=NOW)
+    (entry,) = live_entries(store)
+    assert entry.content_hash == fingerprint(later, None, CFG).content_hash
+

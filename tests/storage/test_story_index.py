@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
+
 from dedupe import DedupeConfig, fingerprint
 from dedupe.cluster import MAX_PER_BUCKET
 from storage.connection import Store
@@ -112,6 +114,46 @@ def test_concurrent_workers_end_in_the_same_stories_as_one(store: Store) -> None
         story = get_article(store, aid).story  # type: ignore[union-attr]
         groups.setdefault(story, set()).add(aid)  # type: ignore[arg-type]
     assert sorted(map(sorted, groups.values())) == sorted(sorted(f"d{j}" for j in range(i, i + 4)) for i in range(0, 32, 4))
+
+
+def test_three_batched_workers_claiming_at_once_end_in_the_same_stories_as_one(store: Store) -> None:
+    """Near-duplicates indexed at the same moment by three workers in batches: many queries meet a
+    pending candidate (adoption). Whatever the interleaving, the stories are the true groups, no
+    claim is left pending and every article is indexed under its own record."""
+    groups = 10
+    texts = {f"g{g}c{c}": body(500 + g, 300)[: 1800 - 90 * c] + f" Copy {c}." for g in range(groups) for c in range(6)}
+    for round_ in range(3):
+        store.text.flushdb()
+        ids = list(texts)
+        random.Random(round_).shuffle(ids)
+        errors: list[BaseException] = []
+        start = threading.Barrier(3)
+
+        def worker(share: list[str], start: threading.Barrier, errors: list[BaseException]) -> None:
+            index = StoryIndex(store, CFG)
+            try:
+                start.wait()
+                for i in range(0, len(share), 5):
+                    index.add_many([(record(a, texts[a], source=f"outlet-{a}"), fingerprint(texts[a], None, CFG), ())
+                                    for a in share[i : i + 5]], now=NOW)
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(ids[w::3], start, errors)) for w in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        found: dict[str, set[str]] = {}
+        for aid in ids:
+            found.setdefault(resolve_story(store, get_article(store, aid).story), set()).add(aid)  # type: ignore[union-attr]
+        assert sorted(map(sorted, found.values())) == sorted(
+            sorted(f"g{g}c{c}" for c in range(6)) for g in range(groups)), round_
+        assert not list(store.text.scan_iter(f"{store.keys.prefix}:lsh:pending:*"))
+        for aid in ids:
+            n = int(store.text.hget(store.keys.article(aid), "lsh_n") or 0)
+            assert store.raw.get(store.keys.lsh_record(n)) is not None
 
 
 def test_operator_merge_and_split_are_remembered(store: Store) -> None:
@@ -226,27 +268,76 @@ def test_a_query_claims_its_place_so_a_concurrent_near_duplicate_sees_it_pending
 
 
 def test_a_pending_match_is_adopted_whichever_commit_runs_second(store: Store) -> None:
+    """Two copies claimed at once, each seeing the other pending or not at all: whichever commits
+    first opens the story and the other joins it (no second story opened only to be merged)."""
     text = body(9)
+    copy = text + " Another closing line."
     for first in ("mine", "theirs"):
         store.text.flushdb()
         index = StoryIndex(store, CFG)
         store.text.sadd(store.keys.split("mine"), "s-elsewhere")
         mine, mine_head = _query(index, "mine", text, "a")
-        theirs, theirs_head = _query(index, "theirs", text + " Another closing line.", "b")
-        plan = index._plan(theirs, record("theirs", text), fingerprint(text, None, CFG))
+        theirs, theirs_head = _query(index, "theirs", copy, "b")
+        plan = index._plan(theirs, record("theirs", copy), fingerprint(copy, None, CFG))
         assert plan.target == "" and plan.adopt == (mine[1].decode(), "mine")
-        commits = {"mine": lambda: _commit(index, "mine", text, mine_head, mine),
-                   "theirs": lambda: _commit(index, "theirs", text + " Another closing line.", theirs_head, theirs)}
+        calls = {"mine": (text, mine_head, mine), "theirs": (copy, theirs_head, theirs)}
         second = "theirs" if first == "mine" else "mine"
-        assert commits[first]()[:3] == [b"ok", f"s{first}".encode(), b"1"]
-        reply = commits[second]()
-        # the second commit merges the first one's story: directly ("mine" committed meanwhile),
-        # or from the note "theirs" left on the pending claim
-        assert reply[0] == b"ok" and reply[3] == f"s{first}".encode(), reply
-        assert _stories_of(store, "mine", "theirs") == {f"s{second}"}
+        assert _commit(index, first, *calls[first])[:4] == [b"ok", f"s{first}".encode(), b"1", b""]
+        # the second commit joins the first one's story: directly ("mine" committed meanwhile), or
+        # from the note "theirs" left on the pending claim
+        assert _commit(index, second, *calls[second])[:4] == [b"ok", f"s{first}".encode(), b"0", b""]
+        assert _stories_of(store, "mine", "theirs") == {f"s{first}"}
         assert store.text.exists(store.keys.lsh_pending(int(mine[1]))) == 0
         kinds = [e[1]["type"] for e in store.text.xrange(store.keys.events)]
-        assert kinds.count("story.merged") == 1
+        assert kinds.count("story.created") == 1 and "story.merged" not in kinds
+
+
+def test_an_adopted_story_is_merged_into_the_one_the_pending_article_joins(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(12)
+    copy = text + " Another closing line."
+    seed = add(index, "seed", text + " First version.", source="x")
+    mine, mine_head = _query(index, "mine", text, "a")
+    store.text.sadd(store.keys.split("theirs"), seed.story_id)  # type: ignore[attr-defined]  # kept from the seed's
+    theirs, theirs_head = _query(index, "theirs", copy, "b")
+    assert _commit(index, "theirs", copy, theirs_head, theirs)[:3] == [b"ok", b"stheirs", b"1"]
+    assert store.text.get(store.keys.lsh_pending(int(mine[1]))) == " theirs"
+    reply = _commit(index, "mine", text, mine_head, mine)
+    assert reply[:4] == [b"ok", seed.story_id.encode(), b"0", b"stheirs"]  # type: ignore[attr-defined]
+    assert _stories_of(store, "seed", "mine", "theirs") == {seed.story_id}  # type: ignore[attr-defined]
+
+
+def test_asking_again_after_a_retry_keeps_the_notes_left_on_the_claim(store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    text = body(13)
+    copy = text + " Another closing line."
+    seed = add(index, "seed", text + " First version.", source="x")
+    mine, mine_head = _query(index, "mine", text, "a")
+    store.text.sadd(store.keys.split("theirs"), seed.story_id)  # type: ignore[attr-defined]
+    theirs, theirs_head = _query(index, "theirs", copy, "b")
+    assert _commit(index, "theirs", copy, theirs_head, theirs)[:3] == [b"ok", b"stheirs", b"1"]
+    # the seed and its story expire before "mine" commits: its commit is sent round again
+    store.text.delete(store.keys.story(seed.story_id), store.keys.article("seed"))  # type: ignore[attr-defined]
+    assert _commit(index, "mine", text, mine_head, mine) == [b"retry"]
+    store.text.sadd(store.keys.split("mine"), "s-elsewhere")  # keeps the re-query off the one-call path
+    again, _ = _query(index, "mine", text, "a", mine[1].decode())
+    assert again[0] == b"cands" and store.text.get(store.keys.lsh_pending(int(mine[1]))) == " theirs"
+    assert _commit(index, "mine", text, mine_head, again)[:4] == [b"ok", b"stheirs", b"0", b""]
+
+
+def test_a_claim_that_never_committed_is_no_candidate_once_its_id_is_stored_with_another_text(
+        store: Store) -> None:
+    index = StoryIndex(store, CFG)
+    first = body(14)
+    store.text.sadd(store.keys.split("x"), "s-elsewhere")
+    claim, _ = _query(index, "x", first, "a")
+    index._release([claim[1].decode()])  # that batch failed
+    store.text.delete(store.keys.split("x"))
+    other = add(index, "x", body(15), source="a")  # stored later, from another claim, another text
+    assert other.status == "created"  # type: ignore[attr-defined]
+    copy = first + " A closing line."
+    reply, _ = _query(index, "y", copy, "b")
+    assert reply[:3] == [b"ok", b"sy", b"1"]  # nothing matched the old claim's text
 
 
 def test_a_commit_whose_story_went_keeps_its_claim_and_is_asked_again(store: Store) -> None:
@@ -296,3 +387,20 @@ def test_an_exact_copy_published_outside_the_window_is_judged_as_decide_judges(s
     offline = InMemoryClusterer(CFG)
     stories = [offline.add(aid, text, source=f"outlet-{aid}", published=published) for aid, published in plan]
     assert stories[1] != stories[0] and stories[2] == stories[1]
+
+
+def test_a_batch_that_fails_in_its_decision_lets_go_of_its_claims(store: Store, monkeypatch: pytest.MonkeyPatch
+                                                                   ) -> None:
+    import storage.story_index as story_index
+
+    index = StoryIndex(store, CFG)
+    text = body(16)
+    add(index, "seed", text + " First version.", source="x")
+
+    def broken(*args: object, **kw: object) -> object:
+        raise ValueError("candidate signatures have 64 values, expected 128")
+
+    monkeypatch.setattr(story_index, "decide", broken)
+    with pytest.raises(ValueError):
+        add(index, "mine", text, source="a")
+    assert not list(store.text.scan_iter(f"{store.keys.prefix}:lsh:pending:*"))
