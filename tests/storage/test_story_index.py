@@ -193,9 +193,9 @@ def test_batch_with_reprints_inside_the_batch_matches_one_by_one(store: Store) -
     for r in results:
         groups.setdefault(r.story_id, set()).add(r.article_id)
     assert sorted(map(sorted, groups.values())) == sorted(sorted(f"f{j}" for j in range(i, i + 3)) for i in range(0, 15, 3))
-    # copies of one story share buckets, so they go in successive waves (two round trips each, for
-    # the whole wave; one for a story's first copy, which finds no candidate): no query misses an
-    # earlier copy of the same batch, nothing is retried
+    # one pipeline of queries, then one of commits: a story's first copy finds no candidate (its
+    # query commits it), each later copy finds the earlier ones committed or pending (claimed by
+    # their queries just before) and adopts them; nothing is retried
     assert {r.round_trips for r in results if r.status == "joined"} == {2}
     assert {r.round_trips for r in results if r.status == "created"} == {1}
     assert sum(r.status == "created" for r in results) == 5
@@ -404,3 +404,19 @@ def test_a_batch_that_fails_in_its_decision_lets_go_of_its_claims(store: Store, 
     with pytest.raises(ValueError):
         add(index, "mine", text, source="a")
     assert not list(store.text.scan_iter(f"{store.keys.prefix}:lsh:pending:*"))
+
+
+def test_a_batch_survives_the_server_forgetting_the_script(store: Store) -> None:
+    """A Redis restart or SCRIPT FLUSH empties the script cache: the pipelined calls it refuses
+    are run again with the script loaded."""
+    index = StoryIndex(store, CFG)
+    texts = {f"f{i}": body(700 + i) for i in range(4)}
+    batch = [(record(a, t), fingerprint(t, None, CFG), ()) for a, t in texts.items()]
+    first = index.add_many(batch[:2], now=NOW)
+    store.raw.script_flush()
+    rest = index.add_many(batch[2:], now=NOW)
+    assert [a.status for a in first + rest] == ["created"] * 4
+    copies = [(record(f"{a}-copy", t + " More."), fingerprint(t + " More.", None, CFG), ()) for a, t in texts.items()]
+    store.raw.script_flush()
+    joined = index.add_many(copies, now=NOW)
+    assert [a.story_id for a in joined] == [a.story_id for a in first + rest]
