@@ -133,8 +133,20 @@ class StoryIndex:
             for _ in range(MAX_RETRIES):
                 buckets = cells_many([fp.bands for _, fp, _ in items], self.slots)
                 try:
-                    todo = [i for i in range(len(items)) if results[i] is None]
-                    self._add_round(items, todo, buckets, results, trips, numbers, now)
+                    # an id or a text twice in the batch: the repeat goes after the first has
+                    # committed, so its query answers "exists" or takes the exact-copy path, as
+                    # one by one (beside it, it would claim a second place, or be decided by LSH)
+                    firsts: dict[str, int] = {}
+                    for i, (article, fp, _) in enumerate(items):
+                        firsts.setdefault("id:" + article.id, i)
+                        if fp.content_hash:
+                            firsts.setdefault("text:" + fp.content_hash, i)
+                    first = [firsts["id:" + a.id] == i and firsts.get("text:" + fp.content_hash, i) == i
+                             for i, (a, fp, _) in enumerate(items)]
+                    for round_ in (True, False):
+                        todo = [i for i in range(len(items)) if results[i] is None and first[i] == round_]
+                        if todo:
+                            self._add_round(items, todo, buckets, results, trips, numbers, now)
                     return [r for r in results if r is not None]
                 except _Resized:
                     self._slots = None  # `wirewatch reindex` changed the table: read its size again
@@ -249,19 +261,15 @@ class StoryIndex:
         decision = decide(fp, candidates, self.config, source=article.source, published=article.published,
                           exclude_stories=excluded)
         best = decision.matches[0] if decision.matches else None
-        # a pending candidate's pseudo story ('~<number>') is adopted: its commit merges ours
-        chosen = (decision.story_id,) if decision.story_id else ()
+        # a pending candidate's pseudo story ('~<number>') goes as it is, in the decision's order:
+        # the commit joins or merges its story if it has committed meanwhile, else leaves it a note
+        order = ((decision.story_id,) if decision.story_id else ()) + decision.merge
         adopt: list[str] = []
-        for story in chosen + decision.merge:
+        for story in order:
             if story.startswith(PENDING):
                 member = next(m.article_id for m in decision.matches if m.story_id == story)
                 adopt += [story[len(PENDING):], member]
-        target = decision.story_id if decision.story_id and not decision.story_id.startswith(PENDING) else ""
-        merge = tuple(s for s in decision.merge if not s.startswith(PENDING))
-        if not target and merge:
-            # the best story is pending: join the best committed one instead (the pending article's
-            # commit merges it all)
-            target, merge = merge[0], merge[1:]
+        target, merge = (order[0], order[1:]) if order else ("", ())
         return _Plan(target, merge, tuple(adopt), best)
 
     def buckets(self, fp: Fingerprint) -> bytes:

@@ -3,8 +3,8 @@
 -- `a` holds the call's arguments (dedupe.lua); `a.number` the article's number from its query's
 -- claim ('' for an exact copy of a stored article, whose query claimed nothing: it claims here);
 -- `a.target` the story to join ('' = open a new one); `a.merge` the stories to merge into it
--- (space separated); `a.adopt` the pending candidates it matched ("number id" pairs, space
--- separated). `index`: the claim of the query in this same call (the fast path).
+-- (space separated); either may name a pending candidate as '~<n>'; `a.adopt` the pending
+-- candidates it matched ("number id" pairs, space separated). `index`: the claim of the query in this same call (the fast path).
 -- Adoption: a matched candidate that is still pending (claimed by another worker's query, not yet
 -- committed) cannot be joined or merged yet, so this article's id is left on its pending key, and
 -- its own commit joins or merges this article's story (below). Whichever of the two commits runs
@@ -22,6 +22,27 @@ local function commit(a, index)
     if claimed then redis.call('DEL', pending_key(p, a.number)) end
     return {'exists', find(p, redis.call('HGET', p .. ':article:' .. aid, 'story'))}
   end
+
+  -- the decision's stories, in its order, its pending candidates ('~<n>') resolved: one committed
+  -- since counts as its story, so the choice is the one a query after its commit would have made
+  -- (a batch's copies adopt the earlier ones of the same batch, committed just before them); one
+  -- still pending drops out of the list and gets a note (below)
+  local adopted, noted = {}, {}
+  for n, id in string.gmatch(a.adopt, '(%S+)%s+(%S+)') do
+    local f = redis.call('HMGET', p .. ':article:' .. id, 'story', 'lsh_n')
+    if f[1] then
+      if f[2] == n then adopted[n] = f[1] end  -- (else: stored from another claim)
+    else
+      noted[#noted + 1] = n
+    end
+  end
+  local function resolve(story)
+    if string.sub(story, 1, 1) ~= '~' then return story end
+    return adopted[string.sub(story, 2)] or ''
+  end
+  target = resolve(target)
+  local merge = ''
+  for other in string.gmatch(a.merge, '%S+') do merge = merge .. ' ' .. resolve(other) end
 
   local created = 0
   local root, opened
@@ -42,9 +63,7 @@ local function commit(a, index)
   end
 
   -- adoption: the stories of the articles that left a note on this article's claim (they matched
-  -- it while it was pending), and of the pending candidates this article matched that have
-  -- committed since, are merged; a candidate still pending gets a note (this article's id) instead
-  local merge = a.merge
+  -- it while it was pending) are merged too
   if claimed then
     local notes = redis.call('GETDEL', pending_key(p, number))
     if notes then
@@ -52,15 +71,6 @@ local function commit(a, index)
         local story = redis.call('HGET', p .. ':article:' .. id, 'story')
         if story then merge = merge .. ' ' .. story end
       end
-    end
-  end
-  local noted = {}
-  for n, id in string.gmatch(a.adopt, '(%S+)%s+(%S+)') do
-    local f = redis.call('HMGET', p .. ':article:' .. id, 'story', 'lsh_n')
-    if f[1] then
-      if f[2] == n then merge = merge .. ' ' .. f[1] end  -- (else: stored from another claim)
-    else
-      noted[#noted + 1] = n
     end
   end
 

@@ -150,12 +150,15 @@ end
 -- the cell belonged to another bucket): the chain heads, which the record keeps.
 -- The offsets and values go as strings made with '%d': a Lua number argument is formatted by Redis
 -- 7.0 with '%.17g', which made this call a fifth dearer (bench/README.md, "Dedupe against Redis").
+-- '%d' casts to a C long: on a build where that has 32 bits, '%.0f' (exact below 2^53, but as slow
+-- as '%.17g').
 local function lsh_claim(p, offsets, tags, n, tkey)
   if #offsets == 0 then return {} end
   local ops, fmt = {}, string.format
+  local int = (fmt('%d', 2 ^ 40) == '1099511627776') and '%d' or '%.0f'
   for i = 1, #offsets do
-    ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', fmt('%d', offsets[i]),
-      fmt('%d', tags[i] * TAG + n)
+    ops[4 * i - 3], ops[4 * i - 2], ops[4 * i - 1], ops[4 * i] = 'SET', 'u52', fmt(int, offsets[i]),
+      fmt(int, tags[i] * TAG + n)
   end
   local raw = redis.call('BITFIELD', tkey or (p .. ':lsh:table'), unpack(ops))
   local prev = {}

@@ -279,7 +279,7 @@ def test_a_pending_match_is_adopted_whichever_commit_runs_second(store: Store) -
         mine, mine_head = _query(index, "mine", text, "a")
         theirs, theirs_head = _query(index, "theirs", copy, "b")
         plan = index._plan(theirs, record("theirs", copy), fingerprint(copy, None, CFG))
-        assert plan.target == "" and plan.adopt == (mine[1].decode(), "mine")
+        assert plan.target == f"~{mine[1].decode()}" and plan.adopt == (mine[1].decode(), "mine")
         calls = {"mine": (text, mine_head, mine), "theirs": (copy, theirs_head, theirs)}
         second = "theirs" if first == "mine" else "mine"
         assert _commit(index, first, *calls[first])[:4] == [b"ok", f"s{first}".encode(), b"1", b""]
@@ -420,3 +420,38 @@ def test_a_batch_survives_the_server_forgetting_the_script(store: Store) -> None
     store.raw.script_flush()
     joined = index.add_many(copies, now=NOW)
     assert [a.story_id for a in joined] == [a.story_id for a in first + rest]
+
+
+def _blocks(keys: str) -> str:
+    """A text of 25-word blocks, one per letter: texts sharing letters share those blocks."""
+    return " ".join(body(1000 + ord(k), 25) for k in keys)
+
+
+@pytest.mark.parametrize(("first", "batch"), [
+    # y's best match is x, pending in the same batch; y also matches c's story: it joins x's
+    # story and merges c's, as one by one (not the reverse)
+    (("c", "abcdefghijklmnop", "o-x"), [("x", "abcdefghijklQRST", "o-x"), ("y", "abcdefghijklqrsu", "o-y")]),
+    # an exact copy of a pending article of the batch takes the exact-copy path after it, as one
+    # by one: x (same outlet as c) keeps apart from c, so must x2
+    (("c", "abcdefghijklmnop", "o-x"), [("x", "abcdefghijklqrst", "o-x"), ("x2", "abcdefghijklqrst", "o-y")]),
+    # the same id twice: the repeat is "exists", no second place claimed
+    (("c", "abcdefghijklmnop", "o-c"), [("x", "abcdefghijklqrst", "o-x"), ("x", "zyxwvu", "o-x")]),
+])
+def test_a_batch_ends_as_the_same_articles_one_by_one(store: Store, first: tuple[str, str, str],
+                                                      batch: list[tuple[str, str, str]]) -> None:
+    def run(one_by_one: bool) -> tuple[list[tuple[str, str, str]], list[str], int]:
+        store.text.flushdb()
+        index = StoryIndex(store, CFG)
+        aid, keys, source = first
+        index.add(record(aid, _blocks(keys.lower()), source=source), fingerprint(_blocks(keys.lower()), None, CFG),
+                  now=NOW)
+        items = [(record(a, _blocks(k.lower()), source=s), fingerprint(_blocks(k.lower()), None, CFG), ())
+                 for a, k, s in batch]
+        got = [r for it in items for r in index.add_many([it], now=NOW)] if one_by_one else index.add_many(
+            items, now=NOW)
+        merged = [f"{e[1]['story']}<{e[1]['merged']}" for e in store.text.xrange(store.keys.events)
+                  if e[1]["type"] == "story.merged"]
+        return ([(r.article_id, r.status, resolve_story(store, r.story_id)) for r in got], merged,
+                len(list(store.text.scan_iter(f"{store.keys.lsh_record_prefix}*"))))
+
+    assert run(one_by_one=False) == run(one_by_one=True)
