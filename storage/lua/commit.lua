@@ -4,7 +4,8 @@
 -- claim ('' for an exact copy of a stored article, whose query claimed nothing: it claims here);
 -- `a.target` the story to join ('' = open a new one); `a.merge` the stories to merge into it
 -- (space separated); either may name a pending candidate as '~<n>'; `a.adopt` the pending
--- candidates it matched ("number id" pairs, space separated). `index`: the claim of the query in this same call (the fast path).
+-- candidates it matched ("number id" pairs, space separated). `index`: the claim of the query in
+-- this same call (the fast path).
 -- Adoption: a matched candidate that is still pending (claimed by another worker's query, not yet
 -- committed) cannot be joined or merged yet, so this article's id is left on its pending key, and
 -- its own commit joins or merges this article's story (below). Whichever of the two commits runs

@@ -7,8 +7,8 @@
 -- the later one's query therefore always walks through the earlier one's record, committed or
 -- not, and the commit needs no re-check of the cells. A claimed article not yet committed is
 -- pending (`p:lsh:pending:<n>`, with a TTL): it is returned as a candidate of the pseudo story
--- '~<n>', and if the decision matches it, the commit leaves its story on that key for the pending
--- article's commit to merge (commit.lua: adoption).
+-- '~<n>', and if the decision matches it, the commit leaves its article id on that key for the
+-- pending article's commit to join or merge (commit.lua: adoption).
 --
 -- Reply: {status, a, b, candidates..., "split", excluded stories...}
 --   status "exists": a = article id already stored, b = its story
@@ -19,7 +19,7 @@
 --                    n_shingles, source, published; then the marker "split" and the stories this
 --                    article was split from
 -- Also returns, when the article can be committed at once as a new story (no candidate, no
--- split: the fast path), its number and chain heads for commit.lua.
+-- split: the fast path), its claim ({number = n}) for commit.lua.
 -- `readonly`: a preview ('peek'), which claims nothing and compresses no path.
 -- `a.number`: asked again after a commit's retry: the article already holds that number, and its
 -- record's chains are walked instead of claiming a second place.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -90,25 +91,36 @@ def test_bridge_article_merges_two_stories(store: Store) -> None:
     assert len(latest_stories(store)) == 1
 
 
-def test_concurrent_workers_end_in_the_same_stories_as_one(store: Store) -> None:
-    texts = {f"d{i}": body(100 + i // 4, 350)[: 2000 - 100 * (i % 4)] for i in range(32)}
+def _in_threads(work: Callable[[list[str]], None], shares: list[list[str]]) -> list[BaseException]:
+    """``work`` on each share at once, one thread each; what they raised."""
     errors: list[BaseException] = []
+    start = threading.Barrier(len(shares))
 
-    def worker(ids: list[str]) -> None:
-        index = StoryIndex(store, CFG)
+    def run(share: list[str]) -> None:
         try:
-            for aid in ids:
-                add(index, aid, texts[aid], source=f"outlet-{aid}")
-        except BaseException as exc:  # pragma: no cover - reported below
+            start.wait()
+            work(share)
+        except BaseException as exc:  # pragma: no cover - reported by the caller
             errors.append(exc)
 
-    ids = list(texts)
-    threads = [threading.Thread(target=worker, args=(ids[i::2],)) for i in range(2)]
+    threads = [threading.Thread(target=run, args=(share,)) for share in shares]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    return errors
+
+
+def test_concurrent_workers_end_in_the_same_stories_as_one(store: Store) -> None:
+    texts = {f"d{i}": body(100 + i // 4, 350)[: 2000 - 100 * (i % 4)] for i in range(32)}
+
+    def worker(ids: list[str]) -> None:
+        index = StoryIndex(store, CFG)
+        for aid in ids:
+            add(index, aid, texts[aid], source=f"outlet-{aid}")
+
+    ids = list(texts)
+    assert not _in_threads(worker, [ids[i::2] for i in range(2)])
     groups: dict[str, set[str]] = {}
     for aid in ids:
         story = get_article(store, aid).story  # type: ignore[union-attr]
@@ -126,25 +138,14 @@ def test_three_batched_workers_claiming_at_once_end_in_the_same_stories_as_one(s
         store.text.flushdb()
         ids = list(texts)
         random.Random(round_).shuffle(ids)
-        errors: list[BaseException] = []
-        start = threading.Barrier(3)
 
-        def worker(share: list[str], start: threading.Barrier, errors: list[BaseException]) -> None:
+        def worker(share: list[str]) -> None:
             index = StoryIndex(store, CFG)
-            try:
-                start.wait()
-                for i in range(0, len(share), 5):
-                    index.add_many([(record(a, texts[a], source=f"outlet-{a}"), fingerprint(texts[a], None, CFG), ())
-                                    for a in share[i : i + 5]], now=NOW)
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
+            for i in range(0, len(share), 5):
+                index.add_many([(record(a, texts[a], source=f"outlet-{a}"), fingerprint(texts[a], None, CFG), ())
+                                for a in share[i : i + 5]], now=NOW)
 
-        threads = [threading.Thread(target=worker, args=(ids[w::3], start, errors)) for w in range(3)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert not errors
+        assert not _in_threads(worker, [ids[w::3] for w in range(3)])
         found: dict[str, set[str]] = {}
         for aid in ids:
             found.setdefault(resolve_story(store, get_article(store, aid).story), set()).add(aid)  # type: ignore[union-attr]
